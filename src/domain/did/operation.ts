@@ -1,0 +1,187 @@
+import { createHash, verify } from 'node:crypto';
+import { base32nopad } from '@scure/base';
+import { z } from 'zod';
+import { InvalidKeyError, InvalidOperationError, InvalidSignatureError } from '../errors.js';
+import { canonicalBytes } from '../ledger/jcs.js';
+import { parseDidKey, parseMultikey, validatePublicJwk } from './keys.js';
+
+export const MAX_OPERATION_BYTES = 16 * 1024;
+export const MAX_ROTATION_KEYS = 8;
+export const MAX_METHODS = 32;
+export const MAX_SERVICES = 32;
+
+const FRAGMENT = /^#[A-Za-z0-9._-]{1,64}$/;
+const REGION = /^[a-z][a-z0-9-]{0,31}$/;
+const HASH = /^[A-Za-z0-9_-]{43}$/;
+
+export interface VerificationMethod {
+  id: string;
+  type: 'JsonWebKey' | 'Multikey';
+  publicKeyJwk?: Record<string, unknown>;
+  publicKeyMultibase?: string;
+}
+
+export interface Service {
+  id: string;
+  type: string | string[];
+  serviceEndpoint: string | Record<string, unknown> | (string | Record<string, unknown>)[];
+}
+
+/** The document an operation carries: ids relative to the DID (`#key-1`). */
+export interface OperationDocument {
+  verificationMethod: VerificationMethod[];
+  authentication?: string[];
+  assertionMethod?: string[];
+  service?: Service[];
+}
+
+export interface UnsignedOperation {
+  type: 'create' | 'update' | 'deactivate';
+  prev: string | null;
+  home: string;
+  rotationKeys: string[];
+  document?: OperationDocument;
+}
+
+export interface DidOperation extends UnsignedOperation {
+  sig: string;
+}
+
+const url = z.string().max(2048).refine((v) => {
+  try {
+    return Boolean(new URL(v));
+  } catch {
+    return false;
+  }
+}, 'must be a URL');
+
+const method = z.strictObject({
+  id: z.string().regex(FRAGMENT, 'must be a relative id like #key-1'),
+  type: z.enum(['JsonWebKey', 'Multikey']),
+  publicKeyJwk: z.record(z.string(), z.unknown()).optional(),
+  publicKeyMultibase: z.string().max(200).optional(),
+});
+
+const service = z.strictObject({
+  id: z.string().regex(FRAGMENT, 'must be a relative id like #hub'),
+  type: z.union([z.string().min(1).max(100), z.array(z.string().min(1).max(100)).min(1).max(8)]),
+  serviceEndpoint: z.union([url, z.record(z.string(), z.unknown()), z.array(z.union([url, z.record(z.string(), z.unknown())])).min(1).max(8)]),
+});
+
+const reference = z.string().regex(FRAGMENT, 'must reference a method of the document, like #key-1');
+
+const document = z.strictObject({
+  verificationMethod: z.array(method).min(1, 'must list at least one verification method').max(MAX_METHODS),
+  authentication: z.array(reference).max(MAX_METHODS).optional(),
+  assertionMethod: z.array(reference).max(MAX_METHODS).optional(),
+  service: z.array(service).max(MAX_SERVICES).optional(),
+});
+
+const operation = z.strictObject({
+  type: z.enum(['create', 'update', 'deactivate']),
+  prev: z.union([z.null(), z.string().regex(HASH, 'must be the base64url SHA-256 (43 characters) of the previous operation')]),
+  home: z.string().regex(REGION, 'must be a region id'),
+  rotationKeys: z.array(z.string().startsWith('did:key:', 'must be a did:key')).min(1, 'must list at least one rotation key').max(MAX_ROTATION_KEYS),
+  document: document.optional(),
+  sig: z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'must be a 64-byte signature in unpadded base64url'),
+});
+
+function fail(message: string): never {
+  throw new InvalidOperationError(message);
+}
+
+/**
+ * Parses an untrusted operation and checks every rule that does not need the DID's history
+ * (docs/did-method.md section "Operations"); the signature is checked against the chain.
+ */
+export function parseOperation(input: unknown): DidOperation {
+  const parsed = operation.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const at = issue.path.length > 0 ? `/${issue.path.join('/')}` : 'the operation';
+    fail(`${at}: ${issue.message}`);
+  }
+  const op = parsed.data as DidOperation;
+  if (op.type === 'create' && op.prev !== null) fail('/prev: a create has prev null');
+  if (op.type !== 'create' && op.prev === null) fail(`/prev: an ${op.type} names the hash of the previous operation`);
+  if (op.type === 'deactivate' && op.document !== undefined) fail('/document: a deactivate carries no document');
+  if (op.type !== 'deactivate' && op.document === undefined) fail(`/document: a ${op.type} carries the DID document`);
+  if (new Set(op.rotationKeys).size !== op.rotationKeys.length) fail('/rotationKeys: keys must be distinct');
+  op.rotationKeys.forEach((key, i) => {
+    try {
+      parseDidKey(key);
+    } catch (error) {
+      fail(`/rotationKeys/${i}: ${(error as Error).message}`);
+    }
+  });
+  if (op.document) checkDocument(op.document);
+  const size = canonicalBytes(op).length;
+  if (size > MAX_OPERATION_BYTES) fail(`the operation is ${size} bytes; at most ${MAX_OPERATION_BYTES} bytes (16 KiB) are accepted`);
+  return op;
+}
+
+function checkDocument(doc: OperationDocument): void {
+  const ids = new Set<string>();
+  doc.verificationMethod.forEach((vm, i) => {
+    if (ids.has(vm.id)) fail(`/document/verificationMethod/${i}/id: ${vm.id} appears twice`);
+    ids.add(vm.id);
+    try {
+      if (vm.type === 'JsonWebKey') {
+        if (vm.publicKeyJwk === undefined || vm.publicKeyMultibase !== undefined) throw new InvalidKeyError('a JsonWebKey method has publicKeyJwk only');
+        validatePublicJwk(vm.publicKeyJwk);
+      } else {
+        if (vm.publicKeyMultibase === undefined || vm.publicKeyJwk !== undefined) throw new InvalidKeyError('a Multikey method has publicKeyMultibase only');
+        parseMultikey(vm.publicKeyMultibase);
+      }
+    } catch (error) {
+      fail(`/document/verificationMethod/${i}: ${(error as Error).message}`);
+    }
+  });
+  for (const relationship of ['authentication', 'assertionMethod'] as const) {
+    (doc[relationship] ?? []).forEach((ref, i) => {
+      if (!ids.has(ref)) fail(`/document/${relationship}/${i}: ${ref} is not a verification method of the document`);
+    });
+  }
+  const services = new Set<string>();
+  (doc.service ?? []).forEach((s, i) => {
+    if (services.has(s.id) || ids.has(s.id)) fail(`/document/service/${i}/id: ${s.id} appears twice`);
+    services.add(s.id);
+  });
+}
+
+/** The bytes a signature covers: JCS of the operation without `sig`. */
+export function operationSigningBytes(op: UnsignedOperation | DidOperation): Uint8Array {
+  const { sig: _sig, ...unsigned } = op as DidOperation;
+  return canonicalBytes(unsigned);
+}
+
+const sha256 = (bytes: Uint8Array): Buffer => createHash('sha256').update(bytes).digest();
+
+/** base64url (unpadded) SHA-256 of the JCS bytes of the signed operation: the next op's `prev`. */
+export function operationHash(op: DidOperation): string {
+  return sha256(canonicalBytes(op)).toString('base64url');
+}
+
+/** did:isthmus + first 24 chars of lowercase unpadded base32 of SHA-256(JCS(signed create)). */
+export function deriveDid(create: DidOperation): string {
+  if (create.type !== 'create') throw new InvalidOperationError('a DID derives from its create operation');
+  return `did:isthmus:${base32nopad.encode(sha256(canonicalBytes(create))).toLowerCase().slice(0, 24)}`;
+}
+
+/** True when `rotationKey` (a did:key) signed the operation. */
+export function verifyOperationSignature(op: DidOperation, rotationKey: string): boolean {
+  const key = parseDidKey(rotationKey);
+  const signature = Buffer.from(op.sig, 'base64url');
+  if (signature.length !== 64) return false;
+  const data = operationSigningBytes(op);
+  return key.alg === 'EdDSA'
+    ? verify(null, data, key.publicKey, signature)
+    : verify('sha256', data, { key: key.publicKey, dsaEncoding: 'ieee-p1363' }, signature);
+}
+
+/** Throws unless one of `rotationKeys` signed the operation. */
+export function requireSignatureBy(op: DidOperation, rotationKeys: readonly string[], whose: string): void {
+  if (!rotationKeys.some((key) => verifyOperationSignature(op, key))) {
+    throw new InvalidSignatureError(`the operation is not signed by a rotation key of ${whose}`);
+  }
+}
