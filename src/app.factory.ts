@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { LogController } from 'fastify';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module.js';
+import { createLogger, PinoNestLogger } from './common/logger.js';
+import { ProblemFilter } from './common/problem.filter.js';
+import { createValidationPipe } from './common/validation.js';
+import type { RegionConfig } from './config/config.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface RegionApp {
+  readonly app: NestFastifyApplication;
+  readonly log: Logger;
+}
+
+/** Builds one region's application, ready to `listen`; main.ts, local runs and tests share it. */
+export async function createRegionApp(config: RegionConfig, log = createLogger(config.logLevel, config.regionId)): Promise<RegionApp> {
+  const adapter = new FastifyAdapter({
+    loggerInstance: log,
+    bodyLimit: config.bodyLimitBytes,
+    // DIDs travel in paths, and a did:jwk is a whole JWK.
+    routerOptions: { maxParamLength: 4096 },
+    // A caller's own request id is kept when it is sane, so traces join across regions.
+    genReqId: (req: IncomingMessage) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, log), adapter, {
+    logger: new PinoNestLogger(log),
+    abortOnError: false,
+  });
+  app.useGlobalFilters(new ProblemFilter(log));
+  app.useGlobalPipes(createValidationPipe());
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (request, reply) => {
+      void reply.header('x-request-id', request.id);
+    });
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(`Isthmus — region ${config.regionId}`)
+      .setDescription(
+        'DID registry ledger (did:isthmus), W3C Verifiable Credential issuance and verification. ' +
+          'Every error is application/problem+json (RFC 9457).',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return { app, log };
+}

@@ -1,0 +1,31 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import type { RegionConfig } from './config/config.js';
+import { ConfigModule } from './config/config.module.js';
+import { LoggerModule } from './common/logger.module.js';
+import { dataSourceOptions } from './database/data-source.js';
+import { AdminModule } from './modules/admin/admin.module.js';
+import { HealthModule } from './modules/health/health.module.js';
+import { LedgerModule } from './modules/ledger/ledger.module.js';
+import { NetworkModule } from './modules/network/network.module.js';
+import { RegistryModule } from './modules/registry/registry.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: RegionConfig, log: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(log),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 0 }),
+        NetworkModule,
+        HealthModule,
+        AdminModule,
+        LedgerModule,
+        RegistryModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,110 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { DataSource } from 'typeorm';
+import { auditLog, AuditFault, type StoredCheckpoint, type StoredEntry } from '../domain/audit/audit.js';
+import { parseGenesis, type Genesis } from '../domain/network/genesis.js';
+import { dataSourceOptions } from '../database/data-source.js';
+import { CheckpointEntity, LedgerEntryEntity, LedgerHeadEntity } from '../modules/ledger/ledger.entity.js';
+import { loadGenesis } from '../modules/network/network-files.js';
+
+const USAGE = 'usage: npm run ledger:audit -- --data-dir DIR   (the database of DATABASE_URL, or DIR/isthmus.sqlite)\n' +
+  '       npm run ledger:audit -- --url https://region.example [--genesis network.json]';
+const PAGE = 1000;
+
+async function* databaseEntries(db: DataSource, log: string): AsyncIterable<StoredEntry> {
+  for (let start = 0; ; start += PAGE) {
+    const rows = await db
+      .getRepository(LedgerEntryEntity)
+      .createQueryBuilder('e')
+      .where('e.log = :log AND e.idx >= :start', { log, start })
+      .orderBy('e.idx', 'ASC')
+      .limit(PAGE)
+      .getMany();
+    for (const row of rows) yield { index: row.index, entry: row.entry, leafHash: row.leafHash, rootHash: row.rootHash };
+    if (rows.length < PAGE) return;
+  }
+}
+
+async function auditDatabase(dataDir: string): Promise<string[]> {
+  const genesis = loadGenesis(dataDir);
+  // Read-only use: no migrations run against the database being audited.
+  const db = new DataSource({ ...dataSourceOptions({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir }), migrationsRun: false });
+  await db.initialize();
+  try {
+    const logs = new Set((await db.getRepository(LedgerHeadEntity).find()).map((h) => h.log));
+    const lines: string[] = [];
+    for (const log of [...logs].sort()) {
+      const checkpoints = (await db.getRepository(CheckpointEntity).find({ where: { log }, order: { size: 'ASC' } })).map((c) => ({ size: c.size, note: c.note }));
+      const head = await db.getRepository(LedgerHeadEntity).findOneByOrFail({ log });
+      const result = await auditLog(genesis, log, databaseEntries(db, log), checkpoints);
+      if (head.size !== result.size) throw new AuditFault(log, 'head', `says ${head.size} entries, the log has ${result.size}`);
+      if (head.size > 0 && head.rootHash !== result.rootHash) throw new AuditFault(log, 'head', 'root does not match the entries');
+      lines.push(`log ${log}: ${result.size} entries, root ${result.rootHash}, ${result.checkpoints} checkpoints, ${result.dids} DIDs: ok`);
+    }
+    return lines;
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function getJson(url: string): Promise<unknown> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
+  return response.json();
+}
+
+async function* httpEntries(base: string, log: string): AsyncIterable<StoredEntry> {
+  let start: number | null = 0;
+  while (start !== null) {
+    const page = (await getJson(`${base}/ledger/${log}/entries?start=${start}&limit=${PAGE}`)) as { entries: StoredEntry[]; next: number | null };
+    yield* page.entries;
+    start = page.next;
+  }
+}
+
+async function auditUrl(base: string, genesis: Genesis): Promise<string[]> {
+  const lines: string[] = [];
+  for (const region of genesis.regions) {
+    const response = await fetch(`${base}/ledger/${region.id}/checkpoint`);
+    if (response.status === 404) {
+      lines.push(`log ${region.id}: not held by ${base}`);
+      continue;
+    }
+    if (!response.ok) throw new Error(`GET ${base}/ledger/${region.id}/checkpoint: HTTP ${response.status}`);
+    const note = await response.text();
+    const size = Number(note.split('\n')[1]);
+    const checkpoints: StoredCheckpoint[] = [{ size, note }];
+    const result = await auditLog(genesis, region.id, httpEntries(base, region.id), checkpoints);
+    lines.push(`log ${region.id}: ${result.size} entries, root ${result.rootHash}, checkpoint verified, ${result.dids} DIDs: ok`);
+  }
+  return lines;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, url: { type: 'string' }, genesis: { type: 'string' } } });
+  let lines: string[];
+  if (values['data-dir']) {
+    lines = await auditDatabase(values['data-dir']);
+  } else if (values.url) {
+    const base = values.url.replace(/\/+$/, '');
+    let genesis: Genesis;
+    if (values.genesis) {
+      const { readFileSync } = await import('node:fs');
+      genesis = parseGenesis(JSON.parse(readFileSync(values.genesis, 'utf8')));
+    } else {
+      process.stderr.write('ledger:audit: no --genesis given; trusting the keys the region serves at /ledger/keys\n');
+      const keys = (await getJson(`${base}/ledger/keys`)) as { network: string; regions: unknown[] };
+      genesis = parseGenesis({ v: 1, network: keys.network, regions: keys.regions });
+    }
+    lines = await auditUrl(base, genesis);
+  } else {
+    throw new Error(USAGE);
+  }
+  process.stdout.write(`${lines.join('\n')}\naudit passed\n`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof AuditFault) process.stderr.write(`ledger:audit: FAULT: ${error.message}\n`);
+  else process.stderr.write(`ledger:audit: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,105 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The environment of one region, parsed and validated once at boot (DESIGN.md section 6).
+ * A missing or malformed value stops the process with one line naming the variable.
+ */
+export interface RegionConfig {
+  readonly regionId: string;
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** `postgres://…`; absent means embedded SQLite under `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly adminToken: string;
+  /** 32 bytes, hex: encrypts private keys at rest. */
+  readonly keyEncryptionSecret: string;
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+  readonly logLevel: LogLevel;
+  readonly bodyLimitBytes: number;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const schema = z.object({
+  REGION_ID: z
+    .string({ error: 'is required (a region id such as "eu")' })
+    .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a region id: a lowercase letter, then up to 31 of a-z, 0-9, "-"'),
+  HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  PORT: port.default(3000),
+  DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL (leave it unset for embedded SQLite)')
+    .optional(),
+  ADMIN_TOKEN: z
+    .string({ error: 'is required (the region admin bearer token, at least 32 characters)' })
+    .min(32, 'must be at least 32 characters')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+  KEY_ENCRYPTION_SECRET: z
+    .string({ error: 'is required (64 hex characters: 32 random bytes)' })
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 random bytes)'),
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  BODY_LIMIT_BYTES: z.coerce
+    .number({ error: 'must be a number of bytes' })
+    .int('must be a whole number of bytes')
+    .min(1024, 'must be at least 1024')
+    .max(64 * 1024 * 1024, 'must be at most 67108864')
+    .default(1024 * 1024),
+});
+
+/** Treats empty strings as unset, as shells and compose files often pass them. */
+function present(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') out[key] = value;
+  }
+  return out;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): RegionConfig {
+  const parsed = schema.safeParse(present(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
+  }
+  const v = parsed.data;
+  if ((v.TLS_CERT_FILE === undefined) !== (v.TLS_KEY_FILE === undefined)) {
+    const missing = v.TLS_CERT_FILE === undefined ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE';
+    throw new ConfigError(missing, 'is required when the other TLS_* file is set');
+  }
+  const dataDir = isAbsolute(v.DATA_DIR) ? v.DATA_DIR : resolve(v.DATA_DIR);
+  return {
+    regionId: v.REGION_ID,
+    host: v.HOST,
+    port: v.PORT,
+    dataDir,
+    databaseUrl: v.DATABASE_URL,
+    adminToken: v.ADMIN_TOKEN,
+    keyEncryptionSecret: v.KEY_ENCRYPTION_SECRET.toLowerCase(),
+    tls: v.TLS_CERT_FILE && v.TLS_KEY_FILE ? { certFile: v.TLS_CERT_FILE, keyFile: v.TLS_KEY_FILE } : undefined,
+    logLevel: v.LOG_LEVEL,
+    bodyLimitBytes: v.BODY_LIMIT_BYTES,
+  };
+}

@@ -1,0 +1,14 @@
+import { IssuerEntity } from '../modules/admin/issuer.entity.js';
+import { ManagedDidEntity, ManagedKeyEntity, PrivateKeyEntity } from '../modules/keys/keys.entity.js';
+import { CheckpointEntity, LedgerEntryEntity, LedgerHeadEntity } from '../modules/ledger/ledger.entity.js';
+
+/** Every entity of the application, in one list for the DataSource. */
+export const ENTITIES = [
+  IssuerEntity,
+  LedgerEntryEntity,
+  LedgerHeadEntity,
+  CheckpointEntity,
+  ManagedKeyEntity,
+  PrivateKeyEntity,
+  ManagedDidEntity,
+];

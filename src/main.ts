@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { createRegionApp } from './app.factory.js';
+import { ConfigError, loadConfig } from './config/config.js';
+
+/** One region, configured by the environment (DESIGN.md section 6). */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`isthmus: configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const { app, log } = await createRegionApp(config);
+  await app.listen({ port: config.port, host: config.host });
+  log.info({ url: await app.getUrl() }, `region ${config.regionId} listening`);
+  // Finish in-flight requests and close the database, then exit 0 (Nest's own hooks re-raise the signal).
+  let closing = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      if (closing) return;
+      closing = true;
+      log.info({ signal }, 'shutting down');
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`isthmus: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { ProblemException, problemType } from '../../common/problem.js';
+import type { RegionConfig } from '../../config/config.js';
+import { REGION_CONFIG } from '../../config/config.module.js';
+import { NetworkService } from '../network/network.service.js';
+import type { HealthReport } from './health.dto.js';
+
+@Injectable()
+export class HealthService {
+  readonly regionId: string;
+
+  constructor(
+    @Inject(REGION_CONFIG) config: RegionConfig,
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly network: NetworkService,
+  ) {
+    this.regionId = config.regionId;
+  }
+
+  async ready(): Promise<HealthReport> {
+    const checks: Record<string, string> = {};
+    try {
+      await this.db.query('SELECT 1');
+      checks.database = 'ok';
+    } catch {
+      checks.database = 'unreachable';
+    }
+    checks.genesis = `ok (${this.network.genesis.regions.length} regions)`;
+    checks.keys = `ok (${this.network.keys.logKey.name})`;
+    const failed = Object.entries(checks).filter(([, v]) => !v.startsWith('ok'));
+    if (failed.length > 0) {
+      throw new ProblemException({
+        type: problemType('not-ready'),
+        title: 'Not ready',
+        status: 503,
+        detail: `Failed checks: ${failed.map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+        checks,
+      });
+    }
+    return { status: 'ok', region: this.regionId, checks };
+  }
+}

@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource, type EntityManager, In } from 'typeorm';
+import { CheckpointEntity, LedgerEntryEntity, LedgerHeadEntity } from './ledger.entity.js';
+
+export interface LogHead {
+  readonly log: string;
+  readonly size: number;
+  readonly rootHash: string | null;
+  readonly frontier: string[];
+  /** Time of the last entry (entry times never go backwards within a log). */
+  readonly lastTime: string | null;
+}
+
+/** The only code that touches the ledger tables. */
+@Injectable()
+export class LedgerRepository {
+  /** SQLite has one writer; this keeps this process's appends from interleaving their transactions. */
+  private sqliteTail: Promise<unknown> = Promise.resolve();
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  get isPostgres(): boolean {
+    return this.db.options.type === 'postgres';
+  }
+
+  /**
+   * Runs `work` in one transaction holding the log's write lock: `SELECT … FOR UPDATE` of the
+   * head row on PostgreSQL (so replicas on one database serialize), the single writer on SQLite.
+   */
+  async withLogLock<T>(log: string, work: (tx: EntityManager, head: LogHead) => Promise<T>): Promise<T> {
+    const run = () =>
+      this.db.transaction(async (tx) => {
+        await tx
+          .createQueryBuilder()
+          .insert()
+          .into(LedgerHeadEntity)
+          .values({ log, size: 0, rootHash: '', frontier: '[]', updatedAt: '' })
+          .orIgnore()
+          .execute();
+        const query = tx.getRepository(LedgerHeadEntity).createQueryBuilder('h').where('h.log = :log', { log });
+        const row = (this.isPostgres ? await query.setLock('pessimistic_write').getOne() : await query.getOne())!;
+        const head: LogHead = {
+          log,
+          size: row.size,
+          rootHash: row.rootHash === '' ? null : row.rootHash,
+          frontier: JSON.parse(row.frontier) as string[],
+          lastTime: row.updatedAt === '' ? null : row.updatedAt,
+        };
+        return work(tx, head);
+      });
+    if (this.isPostgres) return run();
+    const result = this.sqliteTail.then(run, run);
+    this.sqliteTail = result.catch(() => undefined);
+    return result;
+  }
+
+  async insertEntries(tx: EntityManager, rows: LedgerEntryEntity[], head: Omit<LedgerHeadEntity, 'log'> & { log: string }): Promise<void> {
+    // Chunked: PostgreSQL and SQLite cap the parameters of one statement.
+    for (let i = 0; i < rows.length; i += 100) await tx.insert(LedgerEntryEntity, rows.slice(i, i + 100));
+    await tx.update(LedgerHeadEntity, { log: head.log }, head);
+  }
+
+  async insertCheckpoint(tx: EntityManager, checkpoint: CheckpointEntity): Promise<void> {
+    await tx.insert(CheckpointEntity, checkpoint);
+  }
+
+  async head(log: string): Promise<LogHead> {
+    const row = await this.db.getRepository(LedgerHeadEntity).findOneBy({ log });
+    if (!row) return { log, size: 0, rootHash: null, frontier: [], lastTime: null };
+    return {
+      log,
+      size: row.size,
+      rootHash: row.rootHash === '' ? null : row.rootHash,
+      frontier: JSON.parse(row.frontier) as string[],
+      lastTime: row.updatedAt === '' ? null : row.updatedAt,
+    };
+  }
+
+  entries(log: string, start: number, limit: number, manager: EntityManager = this.db.manager): Promise<LedgerEntryEntity[]> {
+    return manager
+      .getRepository(LedgerEntryEntity)
+      .createQueryBuilder('e')
+      .where('e.log = :log AND e.idx >= :start', { log, start })
+      .orderBy('e.idx', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  entry(log: string, index: number): Promise<LedgerEntryEntity | null> {
+    return this.db.getRepository(LedgerEntryEntity).findOneBy({ log, index });
+  }
+
+  /** Leaf hashes of entries `start` ≤ index < `end`, in order (for proofs). */
+  async leafHashes(log: string, start: number, end: number): Promise<string[]> {
+    const rows = await this.db
+      .getRepository(LedgerEntryEntity)
+      .createQueryBuilder('e')
+      .select('e.leaf_hash', 'leafHash')
+      .where('e.log = :log AND e.idx >= :start AND e.idx < :end', { log, start, end })
+      .orderBy('e.idx', 'ASC')
+      .getRawMany<{ leafHash: string }>();
+    return rows.map((r) => r.leafHash);
+  }
+
+  didEntries(did: string, manager: EntityManager = this.db.manager): Promise<LedgerEntryEntity[]> {
+    return manager
+      .getRepository(LedgerEntryEntity)
+      .createQueryBuilder('e')
+      .where('e.did = :did', { did })
+      .orderBy('e.log', 'ASC')
+      .addOrderBy('e.idx', 'ASC')
+      .getMany();
+  }
+
+  /** The index of the newest entry of each DID given: cheap freshness check for cached folds. */
+  async latestDidIndexes(dids: string[]): Promise<Map<string, number>> {
+    if (dids.length === 0) return new Map();
+    const rows = await this.db
+      .getRepository(LedgerEntryEntity)
+      .createQueryBuilder('e')
+      .select('e.did', 'did')
+      .addSelect('MAX(e.idx)', 'idx')
+      .where({ did: In(dids) })
+      .groupBy('e.did')
+      .getRawMany<{ did: string; idx: number | string }>();
+    return new Map(rows.map((r) => [r.did, Number(r.idx)]));
+  }
+
+  /** The `did-op` entry whose operation hash is `ref` (how an update finds its DID). */
+  entryByRef(ref: string, manager: EntityManager = this.db.manager): Promise<LedgerEntryEntity | null> {
+    return manager.getRepository(LedgerEntryEntity).findOneBy({ ref });
+  }
+
+  latestCheckpoint(log: string): Promise<CheckpointEntity | null> {
+    return this.db.getRepository(CheckpointEntity).findOne({ where: { log }, order: { size: 'DESC' } });
+  }
+
+  checkpoints(log: string): Promise<CheckpointEntity[]> {
+    return this.db.getRepository(CheckpointEntity).find({ where: { log }, order: { size: 'ASC' } });
+  }
+
+  logs(): Promise<LedgerHeadEntity[]> {
+    return this.db.getRepository(LedgerHeadEntity).find({ order: { log: 'ASC' } });
+  }
+}

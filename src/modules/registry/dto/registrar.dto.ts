@@ -1,0 +1,81 @@
+import { IsArray, IsIn, IsObject, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
+import { Type } from 'class-transformer';
+
+export class CreateOptionsDto {
+  /** Key type of the DID's signing key `#key-1`. */
+  @IsOptional()
+  @IsIn(['Ed25519', 'P-256'])
+  keyType?: 'Ed25519' | 'P-256';
+}
+
+export class CreateDidRequestDto {
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CreateOptionsDto)
+  options?: CreateOptionsDto;
+
+  /** Not used: the registrar keeps the keys (internal secret mode). */
+  @IsOptional()
+  @IsObject()
+  secret?: Record<string, unknown>;
+
+  /**
+   * Initial document content besides the generated key: `service` entries.
+   * @example {"service":[{"id":"#issuer","type":"LinkedDomains","serviceEndpoint":"https://university.example"}]}
+   */
+  @IsOptional()
+  @IsObject()
+  didDocument?: Record<string, unknown>;
+}
+
+export class UpdateDidRequestDto {
+  /** @example "did:isthmus:b7ijv2kwqzsfxcmh3d5oq4ae" */
+  @IsString()
+  @Matches(/^did:isthmus:[a-z2-7]{24}$/, { message: 'did must be a did:isthmus DID' })
+  did!: string;
+
+  @IsOptional()
+  @IsObject()
+  options?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsObject()
+  secret?: Record<string, unknown>;
+
+  /**
+   * One operation per document in `didDocument` (DIF Universal Registrar); default setDidDocument.
+   * @example ["addToDidDocument"]
+   */
+  @IsOptional()
+  @IsArray()
+  @IsIn(['setDidDocument', 'addToDidDocument', 'removeFromDidDocument'], { each: true })
+  didDocumentOperation?: ('setDidDocument' | 'addToDidDocument' | 'removeFromDidDocument')[];
+
+  /**
+   * The documents (or fragments) the operations apply; ids may be relative (`#key-2`) or absolute.
+   * @example [{"service":[{"id":"#hub","type":"LinkedDomains","serviceEndpoint":"https://hub.example"}]}]
+   */
+  @IsArray()
+  @IsObject({ each: true })
+  didDocument!: Record<string, unknown>[];
+}
+
+export class DeactivateDidRequestDto {
+  @IsString()
+  @Matches(/^did:isthmus:[a-z2-7]{24}$/, { message: 'did must be a did:isthmus DID' })
+  did!: string;
+
+  @IsOptional()
+  @IsObject()
+  options?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsObject()
+  secret?: Record<string, unknown>;
+}
+
+export class CreateQueryDto {
+  /** Only `isthmus` is registered here. */
+  @IsIn(['isthmus'], { message: 'method must be isthmus' })
+  method!: string;
+}

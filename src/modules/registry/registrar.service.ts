@@ -1,0 +1,118 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createAgent, type IDIDManager, type IKeyManager, type IResolver, type TAgent } from '@veramo/core';
+import { DIDManager } from '@veramo/did-manager';
+import { DIDResolverPlugin } from '@veramo/did-resolver';
+import { KeyManager } from '@veramo/key-manager';
+import type { DataSource } from 'typeorm';
+import type { RegionConfig } from '../../config/config.js';
+import { REGION_CONFIG } from '../../config/config.module.js';
+import { DomainError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
+import { operationHash } from '../../domain/did/index.js';
+import { SecretBox } from '../../domain/keys/secret-box.js';
+import { editDocument, type DocumentOperation, type EditableDocument } from '../../domain/registrar/document-edit.js';
+import { ProblemException, problemType } from '../../common/problem.js';
+import type { IssuerPrincipal } from '../auth/issuer.guard.js';
+import { KMS_NAME, NodeCryptoKms } from '../keys/node-crypto-kms.js';
+import { DidStore, KeyStore } from '../keys/veramo-stores.js';
+import { LedgerWriter } from '../ledger/ledger-writer.js';
+import type { CreateDidRequestDto, DeactivateDidRequestDto, UpdateDidRequestDto } from './dto/registrar.dto.js';
+import type { RegistrationResultDto } from './dto/registry.dto.js';
+import { IsthmusDidProvider, type CreateOptions } from './isthmus-did-provider.js';
+import { registrationResult } from './registration-result.js';
+import { RegistryService } from './registry.service.js';
+import { ResolverService } from './resolver.service.js';
+
+export type RegistrarAgent = TAgent<IDIDManager & IKeyManager & IResolver>;
+const PROVIDER = 'did:isthmus';
+
+const forbidden = (detail: string) => new ProblemException({ type: problemType('forbidden'), title: 'Forbidden', status: 403, detail });
+
+/**
+ * DIF Universal Registrar on Veramo: keys live in Veramo's key manager (sealed at rest), DIDs
+ * in its identifier store with the issuer tenant that created them; only that tenant may
+ * update or deactivate them.
+ */
+@Injectable()
+export class RegistrarService {
+  readonly agent: RegistrarAgent;
+  private readonly dids: DidStore;
+
+  constructor(
+    @InjectDataSource() db: DataSource,
+    @Inject(REGION_CONFIG) config: RegionConfig,
+    private readonly registry: RegistryService,
+    private readonly resolver: ResolverService,
+    writer: LedgerWriter,
+  ) {
+    this.dids = new DidStore(db);
+    const provider = new IsthmusDidProvider({
+      home: writer.log,
+      submit: (operation) => this.registry.submit(operation),
+      latest: async (did) => {
+        const chain = await this.resolver.chain(did);
+        const last = chain?.items.at(-1)?.operation;
+        return last ? { operation: last, hash: operationHash(last) } : undefined;
+      },
+    });
+    this.agent = createAgent<IDIDManager & IKeyManager & IResolver>({
+      plugins: [
+        new KeyManager({ store: new KeyStore(db), kms: { [KMS_NAME]: new NodeCryptoKms(db, new SecretBox(config.keyEncryptionSecret)) } }),
+        new DIDManager({ store: this.dids, defaultProvider: PROVIDER, providers: { [PROVIDER]: provider } }),
+        new DIDResolverPlugin({ resolver: this.resolver.resolver }),
+      ],
+    });
+  }
+
+  async create(issuer: IssuerPrincipal, request: CreateDidRequestDto): Promise<RegistrationResultDto> {
+    const services = (request.didDocument?.service ?? []) as CreateOptions['services'];
+    const unknown = Object.keys(request.didDocument ?? {}).filter((k) => k !== 'service');
+    if (unknown.length > 0) throw new InvalidInputError(`didDocument of a create may only carry service; the registrar generates the keys (found ${unknown.join(', ')})`);
+    const identifier = await this.veramo(() =>
+      this.agent.didManagerCreate({ provider: PROVIDER, kms: KMS_NAME, options: { keyType: request.options?.keyType, services, ownerId: issuer.id } satisfies CreateOptions }),
+    );
+    return this.result(identifier.did, 'create');
+  }
+
+  async update(issuer: IssuerPrincipal, request: UpdateDidRequestDto): Promise<RegistrationResultDto> {
+    await this.checkOwner(issuer, request.did);
+    const chain = await this.resolver.chain(request.did);
+    const last = chain?.items.at(-1)?.operation;
+    if (!last?.document) throw new NotFoundError(`${request.did} has no current document (deactivated?)`);
+    const operations = (request.didDocumentOperation ?? request.didDocument.map(() => 'setDidDocument')) as DocumentOperation[];
+    const document = editDocument(request.did, last.document as unknown as EditableDocument, operations, request.didDocument);
+    await this.veramo(() => this.agent.didManagerUpdate({ did: request.did, document: document as never }));
+    return this.result(request.did, 'update');
+  }
+
+  async deactivate(issuer: IssuerPrincipal, request: DeactivateDidRequestDto): Promise<RegistrationResultDto> {
+    await this.checkOwner(issuer, request.did);
+    await this.veramo(() => this.agent.didManagerDelete({ did: request.did }));
+    return this.result(request.did, 'deactivate');
+  }
+
+  private async checkOwner(issuer: IssuerPrincipal, did: string): Promise<void> {
+    const owner = await this.dids.ownerOf(did);
+    if (owner === undefined) throw new NotFoundError(`${did} is not managed by this region's registrar`);
+    if (owner !== issuer.id) throw forbidden(`${did} belongs to another issuer`);
+  }
+
+  private async result(did: string, type: string): Promise<RegistrationResultDto> {
+    const chain = await this.resolver.chain(did);
+    const row = chain!.rows.at(-1)!;
+    const resolved = await this.resolver.resolve(did);
+    const operation = chain!.items.at(-1)!.operation;
+    return registrationResult({ did, operation: { ...operation, type } as typeof operation, entry: row }, resolved);
+  }
+
+  /** Veramo wraps our errors in plain Errors at times; surface the DomainError underneath. */
+  private async veramo<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      const cause = (error as { cause?: unknown }).cause;
+      if (!(error instanceof DomainError) && cause instanceof DomainError) throw cause;
+      throw error;
+    }
+  }
+}

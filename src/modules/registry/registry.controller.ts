@@ -1,0 +1,97 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { DidLogDto, RegistrationResultDto, ResolveQueryDto } from './dto/registry.dto.js';
+import { DidLogService } from './did-log.service.js';
+import { DID_JSON, DID_LD_JSON, DID_RESOLUTION, negotiate } from './negotiation.js';
+import { RegistryService } from './registry.service.js';
+import { ResolverService } from './resolver.service.js';
+import { registrationResult } from './registration-result.js';
+
+const ERROR_STATUS: Record<string, { status: number; title: string }> = {
+  INVALID_DID: { status: 400, title: 'Invalid DID' },
+  invalidDid: { status: 400, title: 'Invalid DID' },
+  NOT_FOUND: { status: 404, title: 'DID not found' },
+  notFound: { status: 404, title: 'DID not found' },
+  METHOD_NOT_SUPPORTED: { status: 501, title: 'DID method not supported' },
+  unsupportedDidMethod: { status: 501, title: 'DID method not supported' },
+  REPRESENTATION_NOT_SUPPORTED: { status: 406, title: 'Representation not supported' },
+  INTERNAL_ERROR: { status: 500, title: 'Resolution failed' },
+};
+
+const CANONICAL: Record<string, string> = {
+  invalidDid: 'INVALID_DID',
+  notFound: 'NOT_FOUND',
+  unsupportedDidMethod: 'METHOD_NOT_SUPPORTED',
+};
+
+@ApiTags('registry')
+@Controller('1.0')
+export class RegistryController {
+  constructor(
+    private readonly registry: RegistryService,
+    private readonly resolver: ResolverService,
+    private readonly didLog: DidLogService,
+  ) {}
+
+  @Post('operations')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Submit a DID operation the client signed itself (docs/did-method.md).',
+    description: 'The body is the signed operation. Updates and deactivations find their DID through `prev`.',
+  })
+  @ApiBody({ schema: { type: 'object', additionalProperties: true } })
+  @ApiCreatedResponse({ type: RegistrationResultDto })
+  async submit(@Body() body: unknown): Promise<RegistrationResultDto> {
+    const submitted = await this.registry.submit(body);
+    const resolved = await this.resolver.resolve(submitted.did);
+    return registrationResult(submitted, resolved);
+  }
+
+  @Get('identifiers/:did')
+  @ApiOperation({ summary: 'DIF Universal Resolver: resolve did:isthmus, did:key and did:jwk.' })
+  @ApiParam({ name: 'did', example: 'did:isthmus:b7ijv2kwqzsfxcmh3d5oq4ae' })
+  @ApiProduces(DID_RESOLUTION, DID_JSON, DID_LD_JSON)
+  @ApiOkResponse({ description: 'the DID resolution result, or the document alone for application/did+json' })
+  async resolve(
+    @Param('did') did: string,
+    @Query() query: ResolveQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const representation = negotiate(accept);
+    if (!representation) {
+      return this.resolutionError(reply, 'REPRESENTATION_NOT_SUPPORTED', `cannot answer in ${accept}; accept ${DID_RESOLUTION} or ${DID_JSON}`);
+    }
+    const result = await this.resolver.resolve(decodeURIComponent(did), query);
+    const error = result.didResolutionMetadata.error;
+    if (error) return this.resolutionError(reply, error, String(result.didResolutionMetadata.message ?? error));
+    const deactivated = result.didDocumentMetadata.deactivated === true;
+    void reply.status(deactivated ? 410 : 200);
+    if (representation === 'resolution') {
+      void reply.header('content-type', DID_RESOLUTION);
+      return JSON.stringify({ '@context': 'https://w3id.org/did-resolution/v1', ...result });
+    }
+    void reply.header('content-type', representation === 'document' ? DID_JSON : DID_LD_JSON);
+    return JSON.stringify(result.didDocument);
+  }
+
+  @Get('identifiers/:did/log')
+  @ApiOperation({ summary: "A DID's signed operations, each with an inclusion proof against the latest checkpoint." })
+  @ApiOkResponse({ type: DidLogDto })
+  log(@Param('did') did: string): Promise<DidLogDto> {
+    return this.didLog.log(decodeURIComponent(did));
+  }
+
+  private resolutionError(reply: FastifyReply, code: string, detail: string): string {
+    const canonical = CANONICAL[code] ?? code;
+    const { status, title } = ERROR_STATUS[canonical] ?? { status: 500, title: 'Resolution failed' };
+    void reply.status(status).header('content-type', DID_RESOLUTION);
+    return JSON.stringify({
+      '@context': 'https://w3id.org/did-resolution/v1',
+      didDocument: null,
+      didDocumentMetadata: {},
+      didResolutionMetadata: { error: { type: `https://www.w3.org/ns/did#${canonical}`, title, detail } },
+    });
+  }
+}

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { ConflictError, InvalidOperationError } from '../../domain/errors.js';
+import { deriveDid, foldChain, operationHash, parseOperation, validateNextOperation, type DidOperation } from '../../domain/did/index.js';
+import type { LedgerEntryEntity } from '../ledger/ledger.entity.js';
+import { LedgerWriter, type BatchView } from '../ledger/ledger-writer.js';
+import { NetworkService } from '../network/network.service.js';
+import { chainItems } from './chain-items.js';
+
+export interface SubmittedOperation {
+  readonly did: string;
+  readonly operation: DidOperation;
+  readonly entry: LedgerEntryEntity;
+}
+
+/**
+ * Accepts signed DID operations for DIDs homed in this region: every rule of docs/did-method.md
+ * is checked against the DID's chain inside the append transaction, so two racing updates
+ * with the same `prev` cannot both land.
+ */
+@Injectable()
+export class RegistryService {
+  constructor(
+    private readonly writer: LedgerWriter,
+    private readonly network: NetworkService,
+  ) {}
+
+  async submit(input: unknown): Promise<SubmittedOperation> {
+    const operation = parseOperation(input);
+    if (!this.network.region(operation.home)) {
+      throw new InvalidOperationError(`home region "${operation.home}" is not a region of this network`);
+    }
+    if (operation.home !== this.writer.log) {
+      throw new InvalidOperationError(`this is region "${this.writer.log}"; operations of DIDs homed in "${operation.home}" go to that region`);
+    }
+    const ref = operationHash(operation);
+    const created = operation.type === 'create' ? deriveDid(operation) : undefined;
+    const entry = await this.writer.append({
+      kind: 'did-op',
+      prepare: async (view) => {
+        const did = await this.checkAgainstChain(view, operation, created);
+        return { did, ref, payload: { did, operation } };
+      },
+    });
+    return { did: entry.did!, operation, entry };
+  }
+
+  private async checkAgainstChain(view: BatchView, operation: DidOperation, created: string | undefined): Promise<string> {
+    let did = created;
+    if (did === undefined) {
+      const previous = await view.entryByRef(operation.prev!);
+      if (!previous?.did) {
+        throw new InvalidOperationError(`prev ${operation.prev} names no operation in the log of region "${this.writer.log}"`);
+      }
+      did = previous.did;
+    }
+    const chain = await view.didEntries(did);
+    if (operation.type === 'create') {
+      if (chain.length > 0) throw new ConflictError(`${did} already exists`);
+      validateNextOperation(null, operation);
+      return did;
+    }
+    const state = foldChain(chainItems(chain));
+    if (state.lastOperationHash !== operation.prev) {
+      throw new ConflictError(`prev must be the hash of the latest operation of ${did} (${state.lastOperationHash}); this one builds on an older version`);
+    }
+    validateNextOperation(state, operation);
+    return did;
+  }
+}

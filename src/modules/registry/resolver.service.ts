@@ -1,0 +1,121 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Resolver, type DIDResolutionOptions, type DIDResolutionResult, type ParsedDID } from 'did-resolver';
+import { DomainError } from '../../domain/errors.js';
+import { didJwkDocument, didKeyDocument, foldChain, isIsthmusDid, type ChainItem, type FoldedDid } from '../../domain/did/index.js';
+import type { LedgerEntryEntity } from '../ledger/ledger.entity.js';
+import { LedgerIntegrity, LedgerIntegrityError } from '../ledger/ledger-integrity.js';
+import { LedgerRepository } from '../ledger/ledger.repository.js';
+import { LedgerWriter } from '../ledger/ledger-writer.js';
+import { chainItems } from './chain-items.js';
+
+/** Resolution failures in the vocabulary of W3C DID Resolution (DESIGN.md section 5). */
+export type ResolutionErrorCode = 'INVALID_DID' | 'NOT_FOUND' | 'METHOD_NOT_SUPPORTED' | 'INTERNAL_ERROR';
+
+export interface VersionSelector {
+  readonly versionId?: string;
+  readonly versionTime?: string;
+}
+
+interface CachedChain {
+  readonly latestIndex: number;
+  readonly rows: LedgerEntryEntity[];
+  readonly items: ChainItem[];
+  /** The fold of the whole chain: the current document. */
+  readonly current: FoldedDid;
+}
+
+const failure = (error: ResolutionErrorCode, message: string): DIDResolutionResult => ({
+  didResolutionMetadata: { error, message },
+  didDocument: null,
+  didDocumentMetadata: {},
+});
+
+/**
+ * did-resolver drivers for did:isthmus (from this region's copy of the ledger), did:key and
+ * did:jwk. Folded chains are cached per DID with the index of the DID's newest entry, checked
+ * by one indexed query per resolution, so every append invalidates them on every replica.
+ */
+@Injectable()
+export class ResolverService implements OnModuleInit {
+  private readonly chains = new Map<string, CachedChain>();
+  readonly resolver: Resolver;
+
+  constructor(
+    private readonly repository: LedgerRepository,
+    private readonly integrity: LedgerIntegrity,
+    private readonly writer: LedgerWriter,
+  ) {
+    this.resolver = new Resolver({
+      isthmus: (did, parsed, _resolver, options) => this.resolveIsthmus(parsed, options),
+      key: async (did) => this.pure(() => didKeyDocument(did)),
+      jwk: async (did) => this.pure(() => didJwkDocument(did)),
+    });
+  }
+
+  onModuleInit(): void {
+    this.writer.onAppended((rows) => {
+      for (const row of rows) if (row.did) this.chains.delete(row.did);
+    });
+  }
+
+  resolve(did: string, selector: VersionSelector = {}): Promise<DIDResolutionResult> {
+    return this.resolver.resolve(did, { ...selector });
+  }
+
+  /** The stored, integrity-checked operations of a DID (for its log endpoint). */
+  async chain(did: string): Promise<CachedChain | undefined> {
+    return this.load(did);
+  }
+
+  private async resolveIsthmus(parsed: ParsedDID, options: DIDResolutionOptions): Promise<DIDResolutionResult> {
+    if (!isIsthmusDid(parsed.did)) return failure('INVALID_DID', `${parsed.did} is not a did:isthmus identifier (24 characters of a-z and 2-7)`);
+    const versionId = (options.versionId as string | undefined) ?? parsed.params?.versionId;
+    const versionTime = (options.versionTime as string | undefined) ?? parsed.params?.versionTime;
+    try {
+      const chain = await this.load(parsed.did);
+      if (!chain) return failure('NOT_FOUND', `${parsed.did} is not registered`);
+      const folded =
+        versionId === undefined && versionTime === undefined
+          ? chain.current
+          : foldChain(chain.items, {
+              ...(versionId !== undefined ? { versionId: Number.parseInt(versionId, 10) } : {}),
+              ...(versionTime !== undefined ? { versionTime: new Date(versionTime) } : {}),
+            });
+      return {
+        didResolutionMetadata: { contentType: 'application/did+json' },
+        didDocument: folded.document as DIDResolutionResult['didDocument'],
+        didDocumentMetadata: folded.metadata,
+      };
+    } catch (error) {
+      if (error instanceof LedgerIntegrityError) return failure('INTERNAL_ERROR', error.message);
+      if (error instanceof DomainError && error.code === 'NOT_FOUND') return failure('NOT_FOUND', error.message);
+      if (error instanceof DomainError && error.code === 'INVALID_INPUT') return failure('INVALID_DID', error.message);
+      if (error instanceof DomainError) {
+        return failure('INTERNAL_ERROR', `the stored operation chain of ${parsed.did} does not verify: ${error.message}`);
+      }
+      throw error;
+    }
+  }
+
+  private async load(did: string): Promise<CachedChain | undefined> {
+    const latest = (await this.repository.latestDidIndexes([did])).get(did);
+    if (latest === undefined) return undefined;
+    const cached = this.chains.get(did);
+    if (cached && cached.latestIndex === latest) return cached;
+    const rows = await this.repository.didEntries(did);
+    await this.integrity.checkEntries(rows);
+    const items = chainItems(rows);
+    const chain = { latestIndex: latest, rows, items, current: foldChain(items) };
+    this.chains.set(did, chain);
+    return chain;
+  }
+
+  private pure(build: () => Record<string, unknown>): DIDResolutionResult {
+    try {
+      return { didResolutionMetadata: { contentType: 'application/did+json' }, didDocument: build() as DIDResolutionResult['didDocument'], didDocumentMetadata: {} };
+    } catch (error) {
+      if (error instanceof DomainError) return failure('INVALID_DID', error.message);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './support/region.js';
+
+// The build as an operator runs it (npm test builds first): network:init, then one region from
+// the environment. The Swagger CLI plugin only runs in the build, so the OpenAPI checks live here.
+const dist = (file: string) => join(process.cwd(), 'dist/src', file);
+const dir = mkdtempSync(join(tmpdir(), 'isthmus-built-'));
+let child: ChildProcess;
+let base: string;
+let output = '';
+
+beforeAll(async () => {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  const init = spawnSync(process.execPath, [dist('cli/network-init.js'), '--data-dir', dir, '--regions', `eu=${base},ap=http://127.0.0.1:1`], { encoding: 'utf8' });
+  expect(init.status, init.stderr).toBe(0);
+  child = spawn(process.execPath, [dist('main.js')], {
+    env: {
+      PATH: process.env.PATH,
+      REGION_ID: 'eu',
+      PORT: String(port),
+      DATA_DIR: dir,
+      ADMIN_TOKEN: 'x'.repeat(40),
+      KEY_ENCRYPTION_SECRET: 'ab'.repeat(32),
+      LOG_LEVEL: 'info',
+    },
+  });
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${base}/health/ready`)).ok) return;
+    } catch {
+      // starting
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the built region did not become ready:\n${output}`);
+}, 60_000);
+
+afterAll(() => {
+  if (child?.exitCode === null) child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the built service', () => {
+  it('network:init wrote the genesis and a private key file only its owner reads', () => {
+    expect(existsSync(join(dir, 'network.json'))).toBe(true);
+    expect(statSync(join(dir, 'keys/eu.json')).mode & 0o077).toBe(0);
+    const again = spawnSync(process.execPath, [dist('cli/network-init.js'), '--data-dir', dir, '--regions', `eu=${base}`], { encoding: 'utf8' });
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/refusing to overwrite/);
+  });
+
+  it('serves an OpenAPI document with the DTO schemas the build generated', async () => {
+    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as { paths: Record<string, unknown>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> } };
+    for (const path of ['/health/ready', '/admin/issuers', '/1.0/create', '/1.0/operations', '/1.0/identifiers/{did}', '/ledger/{region}/checkpoint', '/ledger/{region}/proof/inclusion']) {
+      expect(doc.paths, path).toHaveProperty([path]);
+    }
+    expect(Object.keys(doc.components.schemas.IssuerCreatedDto!.properties!)).toEqual(['id', 'name', 'apiKey']);
+    expect(doc.components.schemas.CreateIssuerDto!.properties!).toHaveProperty('name');
+    const docs = await fetch(`${base}/docs`);
+    expect(docs.status).toBe(200);
+  });
+
+  it('logs JSON lines with request ids and never the bearer token', async () => {
+    await fetch(`${base}/admin/issuers`, { method: 'POST', headers: { authorization: `Bearer ${'x'.repeat(40)}`, 'content-type': 'application/json', 'x-request-id': 'trace-77' }, body: '{"name":"Leiden"}' });
+    await new Promise((r) => setTimeout(r, 200));
+    const lines = output.split('\n').filter((l) => l.startsWith('{'));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.some((l) => JSON.parse(l).requestId === 'trace-77')).toBe(true);
+    expect(output).not.toContain('x'.repeat(40));
+    expect(output).not.toMatch(/isk_[A-Za-z0-9_-]{20}/);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});

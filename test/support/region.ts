@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createRegionApp } from '../../src/app.factory.js';
+import { createLogger } from '../../src/common/logger.js';
+import { loadConfig, type RegionConfig } from '../../src/config/config.js';
+import { generateNetwork, type NetworkFiles, type RegionAddress } from '../../src/domain/network/network-init.js';
+import { writeNetworkFiles } from '../../src/modules/network/network-files.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789';
+
+export interface TestRegion {
+  readonly id: string;
+  readonly app: NestFastifyApplication;
+  readonly config: RegionConfig;
+  readonly database: TestDatabase;
+  /** The base URL when started with `listen: true`. */
+  readonly url: string | undefined;
+  /** Stops the app, drops its database and removes its data directory. */
+  close(): Promise<void>;
+  /** Stops the app only: data directory and database stay, for `restart`. */
+  stop(): Promise<void>;
+  /** A new app on the same data directory and database (as after a process restart). */
+  restart(): Promise<TestRegion>;
+}
+
+/** A free loopback port, for regions that must know each other's URLs before they start. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A genesis for the given regions (default: eu and ap on unused URLs). */
+export function testNetwork(regions: RegionAddress[] = [
+  { id: 'eu', url: 'http://127.0.0.1:3901' },
+  { id: 'ap', url: 'http://127.0.0.1:3902' },
+]): NetworkFiles {
+  return generateNetwork('isthmus-test', regions);
+}
+
+export interface StartOptions {
+  readonly regionId?: string;
+  readonly network?: NetworkFiles;
+  readonly listen?: boolean;
+  readonly port?: number;
+  readonly env?: Record<string, string>;
+}
+
+/** Starts one region on a fresh data directory and database, as main.ts would. */
+export async function startRegion(options: StartOptions = {}): Promise<TestRegion> {
+  const regionId = options.regionId ?? 'eu';
+  const network = options.network ?? testNetwork();
+  const dataDir = mkdtempSync(join(tmpdir(), `isthmus-${regionId}-`));
+  writeNetworkFiles(dataDir, network, [regionId]);
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    REGION_ID: regionId,
+    DATA_DIR: dataDir,
+    PORT: String(options.port ?? 3000),
+    ADMIN_TOKEN,
+    KEY_ENCRYPTION_SECRET: randomBytes(32).toString('hex'),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...(database.url ? { DATABASE_URL: database.url } : {}),
+    ...options.env,
+  });
+  try {
+    return await launch(config, database, options);
+  } catch (error) {
+    await database.release();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function launch(config: RegionConfig, database: TestDatabase, options: StartOptions): Promise<TestRegion> {
+  const { app } = await createRegionApp(config, createLogger(config.logLevel, config.regionId));
+  let url: string | undefined;
+  if (options.listen) {
+    await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
+    const address = app.getHttpServer().address() as { port: number };
+    url = `${config.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`;
+  }
+  let stopped = false;
+  const stop = async () => {
+    if (!stopped) await app.close();
+    stopped = true;
+  };
+  return {
+    id: config.regionId,
+    app,
+    config,
+    database,
+    url,
+    stop,
+    restart: async () => {
+      await stop();
+      const port = url ? Number(new URL(url).port) : options.port;
+      return launch(config, database, { ...options, ...(port !== undefined ? { port } : {}) });
+    },
+    close: async () => {
+      await stop();
+      await database.release();
+      rmSync(config.dataDir, { recursive: true, force: true });
+    },
+  };
+}
