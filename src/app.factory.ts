@@ -10,6 +10,7 @@ import { AppModule } from './app.module.js';
 import { createLogger, PinoNestLogger } from './common/logger.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { createValidationPipe } from './common/validation.js';
+import { MetricsService } from './modules/metrics/metrics.service.js';
 import type { RegionConfig } from './config/config.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -40,12 +41,14 @@ export async function createRegionApp(config: RegionConfig, log = createLogger(c
   });
   app.useGlobalFilters(new ProblemFilter(log));
   app.useGlobalPipes(createValidationPipe());
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onSend', async (request, reply) => {
-      void reply.header('x-request-id', request.id);
-    });
+  const metrics = app.get(MetricsService);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    metrics.httpDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

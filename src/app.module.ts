@@ -8,7 +8,9 @@ import { dataSourceOptions } from './database/data-source.js';
 import { AdminModule } from './modules/admin/admin.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { LedgerModule } from './modules/ledger/ledger.module.js';
+import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { NetworkModule } from './modules/network/network.module.js';
+import { ReplicationModule } from './modules/replication/replication.module.js';
 import { RegistryModule } from './modules/registry/registry.module.js';
 
 @Module({})
@@ -21,10 +23,12 @@ export class AppModule {
         LoggerModule.forRoot(log),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 0 }),
         NetworkModule,
+        MetricsModule,
         HealthModule,
         AdminModule,
         LedgerModule,
         RegistryModule,
+        ReplicationModule,
       ],
     };
   }

@@ -18,6 +18,10 @@ export interface RegionConfig {
   readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
   readonly logLevel: LogLevel;
   readonly bodyLimitBytes: number;
+  /** How often each peer log is pulled when no hint arrives. */
+  readonly replicationIntervalMs: number;
+  /** How long a call to another region may take. */
+  readonly peerTimeoutMs: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -66,6 +70,18 @@ const schema = z.object({
     .min(1024, 'must be at least 1024')
     .max(64 * 1024 * 1024, 'must be at most 67108864')
     .default(1024 * 1024),
+  REPLICATION_INTERVAL_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(50, 'must be at least 50')
+    .max(3_600_000, 'must be at most 3600000')
+    .default(2000),
+  PEER_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(100, 'must be at least 100')
+    .max(120_000, 'must be at most 120000')
+    .default(5000),
 });
 
 /** Treats empty strings as unset, as shells and compose files often pass them. */
@@ -101,5 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RegionConfig {
     tls: v.TLS_CERT_FILE && v.TLS_KEY_FILE ? { certFile: v.TLS_CERT_FILE, keyFile: v.TLS_KEY_FILE } : undefined,
     logLevel: v.LOG_LEVEL,
     bodyLimitBytes: v.BODY_LIMIT_BYTES,
+    replicationIntervalMs: v.REPLICATION_INTERVAL_MS,
+    peerTimeoutMs: v.PEER_TIMEOUT_MS,
   };
 }

@@ -1,6 +1,7 @@
 import { IssuerEntity } from '../modules/admin/issuer.entity.js';
 import { ManagedDidEntity, ManagedKeyEntity, PrivateKeyEntity } from '../modules/keys/keys.entity.js';
 import { CheckpointEntity, LedgerEntryEntity, LedgerHeadEntity } from '../modules/ledger/ledger.entity.js';
+import { LedgerAlarmEntity } from '../modules/replication/alarm.entity.js';
 
 /** Every entity of the application, in one list for the DataSource. */
 export const ENTITIES = [
@@ -11,4 +12,5 @@ export const ENTITIES = [
   ManagedKeyEntity,
   PrivateKeyEntity,
   ManagedDidEntity,
+  LedgerAlarmEntity,
 ];

@@ -123,3 +123,23 @@ export function isthmusDid(signedCreate: unknown): string {
 
 /** base64url SHA-256 of the JCS bytes: an operation's hash, as the next `prev`. */
 export const operationRef = (signed: unknown): string => sha256(Buffer.from(jcs(signed), 'utf8')).toString('base64url');
+
+/** C2SP tlog-cosignature (cosignature/v1): checks the named cosigner's line; returns its time. */
+export function verifyCosignatureLine(note: string, cosignerVerifierKey: string): number | undefined {
+  const [, name, hash, keyB64] = /^([^+]+)\+([0-9a-f]{8})\+(.+)$/.exec(cosignerVerifierKey) as unknown as [string, string, string, string];
+  const key = Buffer.from(keyB64, 'base64');
+  if (key[0] !== 4) return undefined;
+  const sep = note.lastIndexOf('\n\n');
+  const body = note.slice(0, sep + 1);
+  for (const line of note.slice(sep + 2).split('\n')) {
+    const m = /^\u2014 (\S+) (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const sig = Buffer.from(m[2]!, 'base64');
+    if (sig.length !== 76 || sig.subarray(0, 4).toString('hex') !== hash) continue;
+    const time = Number(sig.readBigUInt64BE(4));
+    const message = Buffer.from(`cosignature/v1\ntime ${time}\n${body}`);
+    const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: key.subarray(1).toString('base64url') }, format: 'jwk' });
+    return verify(null, message, publicKey, sig.subarray(12)) ? time : undefined;
+  }
+  return undefined;
+}

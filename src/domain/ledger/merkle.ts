@@ -197,6 +197,10 @@ export class MerkleFrontier {
     return { size: this.count, hashes: this.hashes.map((h) => Buffer.from(h).toString('base64')) };
   }
 
+  copy(): MerkleFrontier {
+    return new MerkleFrontier(this.hashes.slice(), this.count);
+  }
+
   get size(): number {
     return this.count;
   }

@@ -71,7 +71,7 @@ export class LedgerIntegrity {
     if (size < atLeast) throw new LedgerIntegrityError(`no signed checkpoint of log "${log}" covers entry ${atLeast - 1}`);
     // Only the leaves added since the last proof are hashed in: O(new entries), not O(log size).
     const leaves = await this.ledger.leafHashes(log, size);
-    const next = MerkleFrontier.fromJSON(known.toJSON());
+    const next = known.copy();
     for (const leaf of leaves.slice(next.size)) next.append(leaf);
     if (!Buffer.from(next.root()).equals(Buffer.from(root))) {
       throw new LedgerIntegrityError(`the stored entries of log "${log}" do not give the root of its signed checkpoint`);

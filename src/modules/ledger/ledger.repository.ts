@@ -3,11 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import { CheckpointEntity, LedgerEntryEntity, LedgerHeadEntity } from './ledger.entity.js';
 
+/** The stored form of a MerkleFrontier. */
+export type FrontierJson = { size: number; hashes: string[] } | string[];
+
 export interface LogHead {
   readonly log: string;
   readonly size: number;
   readonly rootHash: string | null;
-  readonly frontier: string[];
+  readonly frontier: FrontierJson;
   /** Time of the last entry (entry times never go backwards within a log). */
   readonly lastTime: string | null;
 }
@@ -44,7 +47,7 @@ export class LedgerRepository {
           log,
           size: row.size,
           rootHash: row.rootHash === '' ? null : row.rootHash,
-          frontier: JSON.parse(row.frontier) as string[],
+          frontier: JSON.parse(row.frontier) as FrontierJson,
           lastTime: row.updatedAt === '' ? null : row.updatedAt,
         };
         return work(tx, head);
@@ -72,7 +75,7 @@ export class LedgerRepository {
       log,
       size: row.size,
       rootHash: row.rootHash === '' ? null : row.rootHash,
-      frontier: JSON.parse(row.frontier) as string[],
+      frontier: JSON.parse(row.frontier) as FrontierJson,
       lastTime: row.updatedAt === '' ? null : row.updatedAt,
     };
   }

@@ -86,10 +86,12 @@ export class LedgerService {
   async leafHashes(region: string, size: number): Promise<Uint8Array[]> {
     this.knownRegion(region);
     const cached = this.leaves.get(region) ?? [];
+    this.leaves.set(region, cached);
     if (cached.length < size) {
-      const more = await this.repository.leafHashes(region, cached.length, size);
-      cached.push(...more.map((h) => new Uint8Array(Buffer.from(h, 'base64'))));
-      this.leaves.set(region, cached);
+      const start = cached.length;
+      const more = await this.repository.leafHashes(region, start, size);
+      // A concurrent caller may have extended the cache meanwhile: add only what is still missing.
+      cached.push(...more.slice(cached.length - start).map((h) => new Uint8Array(Buffer.from(h, 'base64'))));
     }
     if (cached.length < size) throw new NotFoundError(`log "${region}" has ${cached.length} entries here, fewer than ${size}`);
     return cached.slice(0, size);

@@ -1,6 +1,10 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ProblemException, problemType } from '../../common/problem.js';
+import { InvalidOperationError } from '../../domain/errors.js';
+import { NetworkService } from '../network/network.service.js';
+import { PeerClient, PeerUnavailableError } from '../replication/peer-client.js';
 import { DidLogDto, RegistrationResultDto, ResolveQueryDto } from './dto/registry.dto.js';
 import { DidLogService } from './did-log.service.js';
 import { DID_JSON, DID_LD_JSON, DID_RESOLUTION, negotiate } from './negotiation.js';
@@ -32,6 +36,8 @@ export class RegistryController {
     private readonly registry: RegistryService,
     private readonly resolver: ResolverService,
     private readonly didLog: DidLogService,
+    private readonly network: NetworkService,
+    private readonly peers: PeerClient,
   ) {}
 
   @Post('operations')
@@ -42,7 +48,21 @@ export class RegistryController {
   })
   @ApiBody({ schema: { type: 'object', additionalProperties: true } })
   @ApiCreatedResponse({ type: RegistrationResultDto })
-  async submit(@Body() body: unknown): Promise<RegistrationResultDto> {
+  @ApiServiceUnavailableResponse({ description: "problem+json: the DID's home region is unreachable" })
+  async submit(
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RegistrationResultDto | string> {
+    const home = this.registry.homeOf(body);
+    if (home !== this.network.self.id) {
+      if (request.headers['x-isthmus-forwarded']) {
+        throw new InvalidOperationError(`region ${home} forwarded an operation homed in ${home} back: refusing a second hop`);
+      }
+      const forwarded = await this.forward(home, body, String(request.id));
+      void reply.status(forwarded.status).header('content-type', forwarded.contentType);
+      return forwarded.body;
+    }
     const submitted = await this.registry.submit(body);
     const resolved = await this.resolver.resolve(submitted.did);
     return registrationResult(submitted, resolved);
@@ -81,6 +101,22 @@ export class RegistryController {
   @ApiOkResponse({ type: DidLogDto })
   log(@Param('did') did: string): Promise<DidLogDto> {
     return this.didLog.log(decodeURIComponent(did));
+  }
+
+  /** The home region's answer, as it gave it; 503 problem+json when it cannot be reached. */
+  private async forward(home: string, body: unknown, requestId: string): Promise<{ status: number; contentType: string; body: string }> {
+    try {
+      return await this.peers.forwardOperation(home, this.network.region(home)!.url, body, requestId);
+    } catch (error) {
+      if (!(error instanceof PeerUnavailableError)) throw error;
+      throw new ProblemException({
+        type: problemType('home-region-unavailable'),
+        title: 'Home region unavailable',
+        status: 503,
+        detail: `The DID's home region "${home}" appends its operations and cannot be reached now (${error.message}); try again later.`,
+        homeRegion: home,
+      });
+    }
   }
 
   private resolutionError(reply: FastifyReply, code: string, detail: string): string {

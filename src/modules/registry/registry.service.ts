@@ -24,11 +24,17 @@ export class RegistryService {
     private readonly network: NetworkService,
   ) {}
 
-  async submit(input: unknown): Promise<SubmittedOperation> {
+  /** The region that must append this operation: this one, or the DID's home to forward to. */
+  homeOf(input: unknown): string {
     const operation = parseOperation(input);
     if (!this.network.region(operation.home)) {
       throw new InvalidOperationError(`home region "${operation.home}" is not a region of this network`);
     }
+    return operation.home;
+  }
+
+  async submit(input: unknown): Promise<SubmittedOperation> {
+    const operation = parseOperation(input);
     if (operation.home !== this.writer.log) {
       throw new InvalidOperationError(`this is region "${this.writer.log}"; operations of DIDs homed in "${operation.home}" go to that region`);
     }

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of this region; one registry per app, so test apps never collide. */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly httpDuration = new Histogram({
+    name: 'isthmus_http_request_duration_seconds',
+    help: 'HTTP request latency by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  readonly logSize = new Gauge({ name: 'isthmus_ledger_entries', help: 'Entries held per log', labelNames: ['log'] as const, registers: [this.registry] });
+
+  readonly cosignedSize = new Gauge({ name: 'isthmus_ledger_cosigned_size', help: 'Largest tree size carrying both regions\u2019 signatures', labelNames: ['log'] as const, registers: [this.registry] });
+
+  readonly lagEntries = new Gauge({ name: 'isthmus_replication_lag_entries', help: 'Entries the peer has signed that this region has not accepted', labelNames: ['log'] as const, registers: [this.registry] });
+
+  readonly lagSeconds = new Gauge({ name: 'isthmus_replication_lag_seconds', help: 'Seconds this region has been behind the peer\u2019s latest checkpoint', labelNames: ['log'] as const, registers: [this.registry] });
+
+  readonly verifyFailures = new Counter({ name: 'isthmus_replication_verify_failures_total', help: 'Checkpoints or entries from a peer that failed verification', labelNames: ['log', 'kind'] as const, registers: [this.registry] });
+
+  readonly alarm = new Gauge({ name: 'isthmus_ledger_alarm', help: '1 while a blocking alarm (equivocation, inconsistency) stops replication of the log', labelNames: ['log'] as const, registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'isthmus_' });
+  }
+}

@@ -1,0 +1,41 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class LedgerAlarmDto {
+  /** @example "ap" */
+  log!: string;
+  /** @example "equivocation" */
+  kind!: string;
+  detail!: string;
+  /** Whether replication of the log is stopped until an operator clears the alarm. */
+  blocking!: boolean;
+  createdAt!: string;
+}
+
+export class LogStatusDto {
+  /** @example "eu" */
+  log!: string;
+  /** `writer` for this region's own log, `mirror` for the others. */
+  role!: 'writer' | 'mirror';
+  /** Entries of the log: this region's own size, or the peer's latest signed size. */
+  size!: number;
+  /** Entries this region holds, verified. */
+  acceptedSize!: number;
+  /** Largest size whose checkpoint carries both regions' signatures. */
+  cosignedSize!: number;
+  /** Entries not yet accepted (mirror) or not yet cosigned (writer). */
+  lagEntries!: number;
+  lagSeconds!: number;
+  @ApiProperty({ type: String, nullable: true })
+  lastSyncAt!: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  lastError!: string | null;
+  /** True while a blocking alarm stops replication of this log. */
+  stopped!: boolean;
+}
+
+export class LedgerStatusDto {
+  /** @example "eu" */
+  region!: string;
+  logs!: LogStatusDto[];
+  alarms!: LedgerAlarmDto[];
+}

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { LedgerRepository } from '../ledger/ledger.repository.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { NetworkService } from '../network/network.service.js';
+import type { LedgerStatusDto, LogStatusDto } from './dto/status.dto.js';
+import { ReplicationRepository } from './replication.repository.js';
+import { ReplicationService } from './replication.service.js';
+
+@Injectable()
+export class ReplicationStatusService {
+  constructor(
+    private readonly network: NetworkService,
+    private readonly ledger: LedgerRepository,
+    private readonly replication: ReplicationService,
+    private readonly repository: ReplicationRepository,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async status(): Promise<LedgerStatusDto> {
+    const self = this.network.self.id;
+    const logs: LogStatusDto[] = [];
+    for (const region of this.network.genesis.regions) {
+      const head = await this.ledger.head(region.id);
+      if (region.id === self) {
+        const peers = this.network.genesis.regions.filter((r) => r.id !== self).map((r) => this.replication.progressOf(r.id)!);
+        // Cosigned means signed by every region: the least any peer has cosigned.
+        const cosigned = peers.length === 0 ? head.size : Math.min(...peers.map((p) => p.cosignedOwnSize));
+        const oldestUncosigned = cosigned < head.size ? await this.ledger.entry(self, cosigned) : null;
+        this.metrics.cosignedSize.set({ log: self }, cosigned);
+        this.metrics.logSize.set({ log: self }, head.size);
+        logs.push({
+          log: self,
+          role: 'writer',
+          size: head.size,
+          acceptedSize: head.size,
+          cosignedSize: cosigned,
+          lagEntries: head.size - cosigned,
+          lagSeconds: oldestUncosigned ? Math.max(0, (Date.now() - Date.parse(oldestUncosigned.time)) / 1000) : 0,
+          lastSyncAt: peers.map((p) => p.lastSyncAt).sort().at(-1) ?? null,
+          lastError: peers.find((p) => p.lastError)?.lastError ?? null,
+          stopped: false,
+        });
+        continue;
+      }
+      const progress = this.replication.progressOf(region.id)!;
+      const size = Math.max(progress.seenSize, head.size);
+      this.metrics.cosignedSize.set({ log: region.id }, head.size);
+      logs.push({
+        log: region.id,
+        role: 'mirror',
+        size,
+        acceptedSize: head.size,
+        cosignedSize: head.size,
+        lagEntries: size - head.size,
+        lagSeconds: progress.behindSince === null ? 0 : (Date.now() - progress.behindSince) / 1000,
+        lastSyncAt: progress.lastSyncAt,
+        lastError: progress.lastError,
+        stopped: this.replication.isBlocked(region.id),
+      });
+    }
+    const alarms = (await this.repository.alarms()).map(({ log, kind, detail, blocking, createdAt }) => ({ log, kind, detail, blocking, createdAt }));
+    return { region: self, logs, alarms };
+  }
+}

@@ -1,0 +1,243 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LOGGER } from '../../common/logger.module.js';
+import type { RegionConfig } from '../../config/config.js';
+import { REGION_CONFIG } from '../../config/config.module.js';
+import { appendSignatures, cosignCheckpoint, MerkleFrontier, parseCheckpoint, parseNote, rootHash, verifyCosignature } from '../../domain/ledger/index.js';
+import type { GenesisRegion } from '../../domain/network/genesis.js';
+import { checkConsistency, classifyCheckpoint, MirrorFault, stopsReplication, verifyEntries, verifyPeerCheckpoint, type AcceptedState, type SignedCheckpoint } from '../../domain/replication/mirror.js';
+import { LedgerRepository } from '../ledger/ledger.repository.js';
+import { LedgerWriter } from '../ledger/ledger-writer.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { NetworkService } from '../network/network.service.js';
+import { chainItems } from '../registry/chain-items.js';
+import { PeerClient, PeerUnavailableError } from './peer-client.js';
+import { ReplicationRepository } from './replication.repository.js';
+
+/** What this region knows of a peer log's progress, for /ledger/status and metrics. */
+interface PeerProgress {
+  seenSize: number;
+  behindSince: number | null;
+  lastSyncAt: string | null;
+  lastError: string | null;
+  cosignedOwnSize: number;
+}
+
+/**
+ * Mirrors every other region's log: pull the peer's checkpoint, verify it against the genesis,
+ * prove it consistent with what was accepted, fetch and verify every new entry, store them and
+ * the checkpoint (with this region's cosignature) in one transaction. Also collects the peer's
+ * cosignatures of this region's own log. A push hint triggers a pull at once; the timer alone
+ * guarantees catch-up.
+ */
+@Injectable()
+export class ReplicationService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly peers: readonly GenesisRegion[];
+  private readonly progress = new Map<string, PeerProgress>();
+  private readonly blocked = new Set<string>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly rerun = new Set<string>();
+  private stopped = false;
+
+  constructor(
+    @Inject(REGION_CONFIG) private readonly config: RegionConfig,
+    @Inject(LOGGER) private readonly log: Logger,
+    private readonly network: NetworkService,
+    private readonly client: PeerClient,
+    private readonly ledger: LedgerRepository,
+    private readonly repository: ReplicationRepository,
+    private readonly writer: LedgerWriter,
+    private readonly metrics: MetricsService,
+  ) {
+    this.peers = network.genesis.regions.filter((r) => r.id !== network.self.id);
+    for (const peer of this.peers) this.progress.set(peer.id, { seenSize: 0, behindSince: null, lastSyncAt: null, lastError: null, cosignedOwnSize: 0 });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const alarm of await this.repository.alarms()) {
+      if (alarm.blocking) {
+        this.blocked.add(alarm.log);
+        this.metrics.alarm.set({ log: alarm.log }, 1);
+      }
+    }
+    this.writer.onAppended(() => {
+      for (const peer of this.peers) void this.client.hint(peer.id, peer.url, this.network.self.id);
+    });
+    for (const peer of this.peers) this.schedule(peer.id, 0);
+  }
+
+  onModuleDestroy(): Promise<unknown> {
+    this.stopped = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    return Promise.allSettled([...this.running.values()]);
+  }
+
+  /** A hint from the peer that its log grew: pull now (coalesced with a running pull). */
+  trigger(log: string): boolean {
+    if (!this.progress.has(log)) return false;
+    if (this.running.has(log)) this.rerun.add(log);
+    else this.schedule(log, 0);
+    return true;
+  }
+
+  /** Runs one pull of `log` now and waits for it (used by tests and the audit tooling). */
+  async syncNow(log: string): Promise<void> {
+    await this.running.get(log);
+    await this.run(log);
+  }
+
+  isBlocked(log: string): boolean {
+    return this.blocked.has(log);
+  }
+
+  progressOf(log: string): Readonly<PeerProgress> | undefined {
+    return this.progress.get(log);
+  }
+
+  private schedule(log: string, delay: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timers.get(log));
+    this.timers.set(
+      log,
+      setTimeout(() => void this.run(log), delay),
+    );
+  }
+
+  private async run(log: string): Promise<void> {
+    if (this.running.has(log)) return this.running.get(log);
+    const round = this.round(log).finally(() => {
+      this.running.delete(log);
+      const again = this.rerun.delete(log);
+      this.schedule(log, again ? 0 : this.config.replicationIntervalMs);
+    });
+    this.running.set(log, round);
+    return round;
+  }
+
+  private async round(log: string): Promise<void> {
+    const peer = this.network.region(log)!;
+    const progress = this.progress.get(log)!;
+    try {
+      if (!this.blocked.has(log)) await this.pull(peer, progress);
+      await this.collectCosignatures(peer, progress);
+      progress.lastError = null;
+      progress.lastSyncAt = new Date().toISOString();
+    } catch (error) {
+      await this.fail(log, progress, error);
+    }
+    this.updateGauges(log, progress);
+  }
+
+  private async accepted(log: string): Promise<AcceptedState> {
+    const head = await this.ledger.head(log);
+    return {
+      size: head.size,
+      frontier: MerkleFrontier.fromJSON(head.frontier),
+      rootAt: async (size) => {
+        if (size === 0) return rootHash([]);
+        const row = await this.ledger.entry(log, size - 1);
+        return row ? new Uint8Array(Buffer.from(row.rootHash, 'base64')) : undefined;
+      },
+    };
+  }
+
+  private async pull(peer: GenesisRegion, progress: PeerProgress): Promise<void> {
+    const note = await this.client.checkpoint(peer.id, peer.url, peer.id);
+    if (note === undefined) return;
+    let checkpoint: SignedCheckpoint | undefined;
+    const accepted = await this.accepted(peer.id);
+    try {
+      checkpoint = verifyPeerCheckpoint(note, peer.id, peer.logKey);
+      progress.seenSize = Math.max(progress.seenSize, checkpoint.size);
+      const position = await classifyCheckpoint(peer.id, checkpoint, accepted);
+      if (position === 'behind') return;
+      if (position === 'current') {
+        if (!(await this.repository.checkpointAt(peer.id, checkpoint.size))) await this.store(peer.id, accepted, checkpoint, []);
+        return;
+      }
+      const proof = accepted.size === 0 ? [] : await this.client.consistency(peer.id, peer.url, peer.id, accepted.size, checkpoint.size);
+      checkConsistency(peer.id, accepted, checkpoint, proof);
+      const served = await this.client.entries(peer.id, peer.url, peer.id, accepted.size, checkpoint.size);
+      const verified = await verifyEntries(peer.id, accepted, checkpoint, served, async (did) => chainItems(await this.ledger.didEntries(did)));
+      await this.store(peer.id, accepted, checkpoint, verified);
+    } catch (error) {
+      if (error instanceof MirrorFault) await this.alarm(peer.id, error, accepted, note);
+      throw error;
+    }
+  }
+
+  private async store(log: string, accepted: AcceptedState, checkpoint: SignedCheckpoint, entries: Awaited<ReturnType<typeof verifyEntries>>): Promise<void> {
+    const frontier = accepted.frontier.copy();
+    for (const entry of entries) frontier.append(new Uint8Array(Buffer.from(entry.leafHash, 'base64')));
+    const cosignature = cosignCheckpoint(checkpoint.body, this.network.keys.cosignerKey, Math.floor(Date.now() / 1000));
+    await this.ledger.withLogLock(log, async (tx, head) => {
+      // Another replica of this region got there first: nothing to do, the next pull re-reads.
+      if (head.size !== accepted.size) return;
+      if (entries.length > 0) {
+        await this.ledger.insertEntries(
+          tx,
+          entries.map((e) => ({ log, index: e.index, kind: e.kind, did: e.did, ref: e.ref, time: e.time, entry: e.entryJcs, leafHash: e.leafHash, rootHash: e.rootHash })),
+          { log, size: checkpoint.size, rootHash: frontier.rootBase64(), frontier: JSON.stringify(frontier.toJSON()), updatedAt: entries.at(-1)!.time },
+        );
+      }
+      await this.ledger.insertCheckpoint(tx, { log, size: checkpoint.size, rootHash: Buffer.from(checkpoint.rootHash).toString('base64'), note: appendSignatures(checkpoint.note, [cosignature]), createdAt: new Date().toISOString() });
+    });
+    if (entries.length > 0) this.log.info({ log, from: accepted.size, to: checkpoint.size }, 'replicated entries');
+  }
+
+  /** Takes the peer's cosignature of this region's checkpoint and adds it to our note. */
+  private async collectCosignatures(peer: GenesisRegion, progress: PeerProgress): Promise<void> {
+    const self = this.network.self.id;
+    const note = await this.client.checkpoint(peer.id, peer.url, self);
+    if (note === undefined) return;
+    const cosigned = verifyCosignature(note, peer.cosignerKey);
+    if (!cosigned) return;
+    const { text, signatures } = parseNote(note);
+    const { size } = parseCheckpoint(text);
+    const own = await this.repository.checkpointAt(self, size);
+    if (!own || parseNote(own.note).text !== text) {
+      throw new Error(`region ${peer.id} cosigned a checkpoint of ${self} at size ${size} that this region did not sign`);
+    }
+    const line = signatures.find((s) => s.name === peer.cosignerKey.name && s.keyId === peer.cosignerKey.keyId)!.line;
+    const updated = appendSignatures(own.note, [line]);
+    if (updated !== own.note) await this.repository.updateCheckpointNote(self, size, updated);
+    progress.cosignedOwnSize = Math.max(progress.cosignedOwnSize, size);
+  }
+
+  private async alarm(log: string, fault: MirrorFault, accepted: AcceptedState, offending: string): Promise<void> {
+    this.metrics.verifyFailures.inc({ log, kind: fault.kind });
+    const acceptedNote = (await this.repository.checkpointAt(log, accepted.size))?.note ?? null;
+    const blocking = stopsReplication(fault.kind);
+    await this.repository.addAlarm({
+      log,
+      kind: fault.kind,
+      detail: fault.message,
+      evidence: JSON.stringify({ accepted: acceptedNote, offending }),
+      blocking,
+      createdAt: new Date().toISOString(),
+    });
+    if (blocking) {
+      this.blocked.add(log);
+      this.metrics.alarm.set({ log }, 1);
+    }
+    this.log.error({ log, kind: fault.kind, detail: fault.message }, blocking ? 'replication stopped: ledger alarm' : 'refused what the peer served');
+  }
+
+  private async fail(log: string, progress: PeerProgress, error: unknown): Promise<void> {
+    progress.lastError = error instanceof Error ? error.message : String(error);
+    if (!(error instanceof PeerUnavailableError) && !(error instanceof MirrorFault)) this.log.error({ err: error, log }, 'replication round failed');
+    else this.log.warn({ log, error: progress.lastError }, 'replication round failed');
+  }
+
+  private updateGauges(log: string, progress: PeerProgress): void {
+    void this.ledger.head(log).then((head) => {
+      const behind = Math.max(0, progress.seenSize - head.size);
+      if (behind === 0) progress.behindSince = null;
+      else progress.behindSince ??= Date.now();
+      this.metrics.logSize.set({ log }, head.size);
+      this.metrics.lagEntries.set({ log }, behind);
+      this.metrics.lagSeconds.set({ log }, progress.behindSince === null ? 0 : (Date.now() - progress.behindSince) / 1000);
+    });
+  }
+}
