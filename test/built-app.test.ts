@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +54,22 @@ describe('the built service', () => {
     const again = spawnSync(process.execPath, [dist('cli/network-init.js'), '--data-dir', dir, '--regions', `eu=${base}`], { encoding: 'utf8' });
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/refusing to overwrite/);
+  });
+
+  it('network:init --per-region lays out one DATA_DIR per region, each with only its own keys', () => {
+    const out = mkdtempSync(join(tmpdir(), 'isthmus-split-'));
+    try {
+      const split = spawnSync(process.execPath, [dist('cli/network-init.js'), '--per-region', '--data-dir', out, '--regions', 'eu=http://a:1,ap=http://b:2'], { encoding: 'utf8' });
+      expect(split.status, split.stderr).toBe(0);
+      for (const [id, other] of [['eu', 'ap'], ['ap', 'eu']]) {
+        expect(existsSync(join(out, id, 'network.json'))).toBe(true);
+        expect(existsSync(join(out, id, 'keys', `${id}.json`))).toBe(true);
+        expect(existsSync(join(out, id, 'keys', `${other}.json`))).toBe(false);
+      }
+      expect(readFileSync(join(out, 'eu/network.json'), 'utf8')).toBe(readFileSync(join(out, 'ap/network.json'), 'utf8'));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('serves an OpenAPI document with the DTO schemas the build generated', async () => {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,13 +75,13 @@ describe('one ledger, two regions', () => {
     const forwarded = walletCreate('eu');
     const answer = await submit(net.ap.url!, forwarded.operation);
     expect(answer.status).toBe(201);
-    expect((await answer.json()).didRegistrationMetadata.log).toBe('eu');
+    expect(((await answer.json()) as { didRegistrationMetadata: { log: string } }).didRegistrationMetadata.log).toBe('eu');
     await caughtUp('ap', 'eu');
     await net.stop('eu');
     const refused = await submit(net.ap.url!, walletCreate('eu').operation);
     expect(refused.status).toBe(503);
     expect(refused.headers.get('content-type')).toMatch(/problem\+json/);
-    expect((await refused.json()).detail).toMatch(/home region "eu"/);
+    expect(((await refused.json()) as { detail: string }).detail).toMatch(/home region "eu"/);
     // reads keep working from ap's own copy while eu is down
     expect((await fetch(`${net.ap.url}/1.0/identifiers/${forwarded.did}`)).status).toBe(200);
     await net.restart('eu');
@@ -128,6 +129,27 @@ describe('one ledger, two regions', () => {
     await caughtUp('eu', 'ap');
     expect((await fetch(`${net.ap.url}/1.0/identifiers/${inEu[4]}`)).status).toBe(200);
     expect((await fetch(`${net.eu.url}/1.0/identifiers/${inAp[4]}`)).status).toBe(200);
+  });
+});
+
+describe('auditing a live region', () => {
+  it('ledger:audit --url verifies both logs and the cosignatures over HTTP', async () => {
+    await caughtUp('ap', 'eu');
+    await caughtUp('eu', 'ap');
+    // Asynchronously: both regions run in this very process and must keep answering.
+    const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [join(process.cwd(), 'dist/src/cli/ledger-audit.js'), '--url', net.ap.url!, '--genesis', join(net.ap.config.dataDir, 'network.json')]);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      child.stderr.on('data', (c) => (stderr += c));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/log eu: \d+ entries, .*cosigned by ap at .*: ok/);
+    expect(result.stdout).toMatch(/log ap: \d+ entries, .*: ok/);
+    expect(result.stdout).toMatch(/audit passed/);
   });
 });
 

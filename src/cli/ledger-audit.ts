@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { auditLog, AuditFault, type StoredCheckpoint, type StoredEntry } from '../domain/audit/audit.js';
+import { verifyCosignature } from '../domain/ledger/index.js';
 import { parseGenesis, type Genesis } from '../domain/network/genesis.js';
 import { dataSourceOptions } from '../database/data-source.js';
 import { CheckpointEntity, LedgerEntryEntity, LedgerHeadEntity } from '../modules/ledger/ledger.entity.js';
@@ -37,9 +38,11 @@ async function auditDatabase(dataDir: string): Promise<string[]> {
       const checkpoints = (await db.getRepository(CheckpointEntity).find({ where: { log }, order: { size: 'ASC' } })).map((c) => ({ size: c.size, note: c.note }));
       const head = await db.getRepository(LedgerHeadEntity).findOneByOrFail({ log });
       const result = await auditLog(genesis, log, databaseEntries(db, log), checkpoints);
+      const latest = checkpoints.at(-1);
       if (head.size !== result.size) throw new AuditFault(log, 'head', `says ${head.size} entries, the log has ${result.size}`);
       if (head.size > 0 && head.rootHash !== result.rootHash) throw new AuditFault(log, 'head', 'root does not match the entries');
-      lines.push(`log ${log}: ${result.size} entries, root ${result.rootHash}, ${result.checkpoints} checkpoints, ${result.dids} DIDs: ok`);
+      const cosigned = latest ? `, latest ${cosignatureReport(genesis, log, latest.note)}` : '';
+      lines.push(`log ${log}: ${result.size} entries, root ${result.rootHash}, ${result.checkpoints} checkpoints, ${result.dids} DIDs${cosigned}: ok`);
     }
     return lines;
   } finally {
@@ -62,6 +65,22 @@ async function* httpEntries(base: string, log: string): AsyncIterable<StoredEntr
   }
 }
 
+/** Checks every other region's cosignature on a checkpoint; a bad one is a fault, a missing one is said. */
+function cosignatureReport(genesis: Genesis, log: string, note: string): string {
+  const parts = genesis.regions
+    .filter((r) => r.id !== log)
+    .map((r) => {
+      let cosigned;
+      try {
+        cosigned = verifyCosignature(note, r.cosignerKey);
+      } catch (error) {
+        throw new AuditFault(log, 'checkpoint', `the cosignature of ${r.id} does not verify (${(error as Error).message})`);
+      }
+      return cosigned ? `cosigned by ${r.id} at ${new Date(cosigned.time * 1000).toISOString()}` : `not yet cosigned by ${r.id}`;
+    });
+  return parts.join(', ') || 'no other region';
+}
+
 async function auditUrl(base: string, genesis: Genesis): Promise<string[]> {
   const lines: string[] = [];
   for (const region of genesis.regions) {
@@ -75,7 +94,8 @@ async function auditUrl(base: string, genesis: Genesis): Promise<string[]> {
     const size = Number(note.split('\n')[1]);
     const checkpoints: StoredCheckpoint[] = [{ size, note }];
     const result = await auditLog(genesis, region.id, httpEntries(base, region.id), checkpoints);
-    lines.push(`log ${region.id}: ${result.size} entries, root ${result.rootHash}, checkpoint verified, ${result.dids} DIDs: ok`);
+    if (result.size !== size) throw new AuditFault(region.id, `checkpoint ${size}`, `the region serves ${result.size} entries`);
+    lines.push(`log ${region.id}: ${result.size} entries, root ${result.rootHash}, checkpoint verified, ${result.dids} DIDs, ${cosignatureReport(genesis, region.id, note)}: ok`);
   }
   return lines;
 }

@@ -1,5 +1,5 @@
 import { foldChain, parseOperation, validateNextOperation, type ChainItem, type FoldedDid } from '../did/index.js';
-import { canonicalJson, entryLeafHash, MerkleFrontier, parseCheckpoint, parseLedgerEntry, verifyNote } from '../ledger/index.js';
+import { canonicalJson, entryLeafHash, MerkleFrontier, parseCheckpoint, parseLedgerEntry, verifyCosignature, verifyNote } from '../ledger/index.js';
 import type { Genesis } from '../network/genesis.js';
 import { logOrigin } from '../network/genesis.js';
 
@@ -102,6 +102,13 @@ export async function auditLog(
     if (body.size !== checkpoint.size) throw new AuditFault(log, where, `note says size ${body.size}`);
     if (body.size > frontier.size) throw new AuditFault(log, where, `is beyond the ${frontier.size} stored entries`);
     if (b64(body.rootHash) !== roots[body.size]) throw new AuditFault(log, where, 'root does not match the stored entries');
+    for (const other of genesis.regions.filter((r) => r.id !== log)) {
+      try {
+        verifyCosignature(checkpoint.note, other.cosignerKey);
+      } catch (error) {
+        throw new AuditFault(log, where, `the cosignature of ${other.id} does not verify (${(error as Error).message})`);
+      }
+    }
   }
   return { log, size: frontier.size, rootHash: roots[frontier.size]!, checkpoints: checkpoints.length, dids: chains.size };
 }
