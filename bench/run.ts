@@ -1,0 +1,196 @@
+/**
+ * `npm run bench`: the performance suite (DESIGN.md section 7). Both regions run as real
+ * processes from the build on loopback, each with its own SQLite database (or PostgreSQL with
+ * BENCH_DATABASE_URL); baselines are measured in the same run and every figure is reported as a
+ * ratio to them. Writes bench/results/latest.json and latest.md.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, sign, verify } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { base58 } from '@scure/base';
+import canonicalize from 'canonicalize';
+import { Resolver } from 'did-resolver';
+
+const root = process.cwd();
+const dist = (file: string) => join(root, 'dist/src', file);
+const jcs = (v: unknown) => (canonicalize as unknown as (x: unknown) => string)(v);
+
+interface Row {
+  what: string;
+  value: number;
+  unit: string;
+  baseline?: string;
+  ratio?: number;
+  p50?: number;
+  p99?: number;
+}
+const rows: Row[] = [];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function opsPerSecond(run: () => void, seconds = 1): number {
+  const end = performance.now() + seconds * 1000;
+  let n = 0;
+  while (performance.now() < end) {
+    run();
+    n++;
+  }
+  return n / seconds;
+}
+
+async function load<T>(total: number, concurrency: number, task: (i: number) => Promise<T>): Promise<{ perSecond: number; latencies: number[] }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t = performance.now();
+        await task(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return { perSecond: total / ((performance.now() - started) / 1000), latencies };
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+
+function walletCreate(): { operation: unknown } {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const x = publicKey.export({ format: 'jwk' }).x!;
+  const didKey = `did:key:z${base58.encode(new Uint8Array([0xed, 0x01, ...Buffer.from(x, 'base64url')]))}`;
+  const unsigned = {
+    type: 'create',
+    prev: null,
+    home: 'eu',
+    rotationKeys: [didKey],
+    document: { verificationMethod: [{ id: '#key-1', type: 'JsonWebKey', publicKeyJwk: { kty: 'OKP', crv: 'Ed25519', x } }], assertionMethod: ['#key-1'] },
+  };
+  return { operation: { ...unsigned, sig: sign(null, Buffer.from(jcs(unsigned)), privateKey).toString('base64url') } };
+}
+
+async function startRegions(): Promise<{ urls: Record<string, string>; children: ChildProcess[]; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'isthmus-bench-'));
+  const ports = { eu: await freePort(), ap: await freePort() };
+  const urls = { eu: `http://127.0.0.1:${ports.eu}`, ap: `http://127.0.0.1:${ports.ap}` };
+  const init = spawnSync(process.execPath, [dist('cli/network-init.js'), '--per-region', '--data-dir', dir, '--regions', `eu=${urls.eu},ap=${urls.ap}`], { encoding: 'utf8' });
+  if (init.status !== 0) throw new Error(init.stderr);
+  const children = (['eu', 'ap'] as const).map((id) =>
+    spawn(process.execPath, [dist('main.js')], {
+      stdio: 'ignore',
+      env: {
+        PATH: process.env.PATH,
+        REGION_ID: id,
+        PORT: String(ports[id]),
+        DATA_DIR: join(dir, id),
+        ADMIN_TOKEN: 'b'.repeat(40),
+        KEY_ENCRYPTION_SECRET: 'cd'.repeat(32),
+        LOG_LEVEL: 'silent',
+        REPLICATION_INTERVAL_MS: '1000',
+        ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: `${process.env.BENCH_DATABASE_URL.replace(/\/[^/]*$/, '')}/isthmus_bench_${id}` } : {}),
+      },
+    }),
+  );
+  for (const url of Object.values(urls)) {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${url}/health/ready`)).ok) break;
+      } catch {
+        // starting
+      }
+      if (i > 300) throw new Error(`${url} did not start`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return { urls, children, dir };
+}
+
+async function main(): Promise<void> {
+  // Baselines: the floor under every figure, measured here and now.
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const message = Buffer.from('x'.repeat(200));
+  const signature = sign(null, message, privateKey);
+  const edSign = opsPerSecond(() => sign(null, message, privateKey));
+  const edVerify = opsPerSecond(() => verify(null, message, publicKey, signature));
+  rows.push({ what: 'baseline: node:crypto Ed25519 sign', value: edSign, unit: 'ops/s' });
+  rows.push({ what: 'baseline: node:crypto Ed25519 verify', value: edVerify, unit: 'ops/s' });
+  const keyResolver = new Resolver({ key: async (did) => ({ didResolutionMetadata: {}, didDocument: { id: did }, didDocumentMetadata: {} }) });
+  const didKey = `did:key:z${base58.encode(new Uint8Array([0xed, 0x01, ...Buffer.alloc(32, 1)]))}`;
+  const t0 = performance.now();
+  for (let i = 0; i < 20000; i++) await keyResolver.resolve(didKey);
+  const resolverFloor = 20000 / ((performance.now() - t0) / 1000);
+  rows.push({ what: 'baseline: did-resolver in-process (trivial driver)', value: resolverFloor, unit: 'ops/s' });
+
+  const { urls, children, dir } = await startRegions();
+  try {
+    const post = (base: string, body: unknown) => fetch(`${base}/1.0/operations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    // Warm both the service and this client before anything is timed.
+    await load(2000, 32, async () => void (await (await fetch(`${urls.eu}/health/live`)).arrayBuffer()));
+    // A trivial endpoint over HTTP: the HTTP floor of this machine for the service.
+    const live = await load(3000, 32, async () => void (await (await fetch(`${urls.eu}/health/live`)).arrayBuffer()));
+    rows.push({ what: 'baseline: GET /health/live over HTTP (32 in flight)', value: live.perSecond, unit: 'req/s', p50: pct(live.latencies, 0.5), p99: pct(live.latencies, 0.99) });
+
+    const creates = Array.from({ length: 1000 }, walletCreate);
+    const dids: string[] = [];
+    const appends = await load(creates.length, 32, async (i) => {
+      const res = await post(urls.eu, creates[i]!.operation);
+      if (res.status !== 201) throw new Error(`append answered ${res.status}: ${await res.text()}`);
+      dids.push(((await res.json()) as { didState: { did: string } }).didState.did);
+    });
+    const appendStart = performance.now();
+    rows.push({ what: 'DID create (append + checkpoint) over HTTP, 32 in flight', value: appends.perSecond, unit: 'ops/s', baseline: 'Ed25519 verify', ratio: appends.perSecond / edVerify, p50: pct(appends.latencies, 0.5), p99: pct(appends.latencies, 0.99) });
+
+    // Replication lag: from the end of the burst until ap has accepted every entry.
+    for (;;) {
+      const status = (await (await fetch(`${urls.ap}/ledger/status`)).json()) as { logs: { log: string; acceptedSize: number }[] };
+      if (status.logs.find((l) => l.log === 'eu')!.acceptedSize >= creates.length) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    rows.push({ what: 'replication lag eu → ap after a 1,000-append burst', value: performance.now() - appendStart, unit: 'ms' });
+
+    for (const [region, label] of [['eu', 'home region'], ['ap', 'mirror region']] as const) {
+      const resolve = await load(4000, 32, async (i) => {
+        const res = await fetch(`${urls[region]}/1.0/identifiers/${dids[i % dids.length]}`);
+        if (res.status !== 200) throw new Error(`resolve answered ${res.status}`);
+        await res.arrayBuffer();
+      });
+      rows.push({ what: `resolve did:isthmus over HTTP (${label}), 32 in flight`, value: resolve.perSecond, unit: 'req/s', baseline: 'GET /health/live', ratio: resolve.perSecond / live.perSecond, p50: pct(resolve.latencies, 0.5), p99: pct(resolve.latencies, 0.99) });
+    }
+    rows.push({ what: 'bench process RSS', value: process.memoryUsage().rss / 2 ** 20, unit: 'MiB' });
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const fmt = (n: number | undefined, digits = 0) => (n === undefined ? '' : n.toLocaleString('en-US', { maximumFractionDigits: digits }));
+  const table = [
+    '| what | value | unit | baseline | ratio | p50 ms | p99 ms |',
+    '|---|---:|---|---|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.what} | ${fmt(r.value)} | ${r.unit} | ${r.baseline ?? ''} | ${r.ratio === undefined ? '' : fmt(r.ratio, 3)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} |`),
+  ].join('\n');
+  mkdirSync(join(root, 'bench/results'), { recursive: true });
+  const meta = { date: new Date().toISOString(), node: process.version, database: process.env.BENCH_DATABASE_URL ? 'postgresql' : 'sqlite' };
+  writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify({ ...meta, rows }, null, 2)}\n`);
+  writeFileSync(join(root, 'bench/results/latest.md'), `# Isthmus bench, ${meta.date} (${meta.database}, Node ${meta.node})\n\n${table}\n`);
+  process.stdout.write(`${table}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${(error as Error).message}\n`);
+  process.exit(1);
+});
