@@ -6,6 +6,7 @@ import { ConfigModule } from './config/config.module.js';
 import { LoggerModule } from './common/logger.module.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { AdminModule } from './modules/admin/admin.module.js';
+import { CredentialsModule } from './modules/credentials/credentials.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { LedgerModule } from './modules/ledger/ledger.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
@@ -29,6 +30,7 @@ export class AppModule {
         LedgerModule,
         RegistryModule,
         ReplicationModule,
+        CredentialsModule,
       ],
     };
   }

@@ -1,4 +1,5 @@
 import { IssuerEntity } from '../modules/admin/issuer.entity.js';
+import { CredentialRecordEntity } from '../modules/credentials/credential-record.entity.js';
 import { ManagedDidEntity, ManagedKeyEntity, PrivateKeyEntity } from '../modules/keys/keys.entity.js';
 import { CheckpointEntity, LedgerEntryEntity, LedgerHeadEntity } from '../modules/ledger/ledger.entity.js';
 import { LedgerAlarmEntity } from '../modules/replication/alarm.entity.js';
@@ -13,4 +14,5 @@ export const ENTITIES = [
   PrivateKeyEntity,
   ManagedDidEntity,
   LedgerAlarmEntity,
+  CredentialRecordEntity,
 ];

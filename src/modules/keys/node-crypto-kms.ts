@@ -80,6 +80,11 @@ export class NodeCryptoKms extends AbstractKeyManagementSystem {
     return sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' }).toString('base64url');
   }
 
+  /** The private key for in-process JOSE signing (jose signs with a KeyObject); never leaves the process. */
+  async privateKey(kid: string): Promise<{ type: SupportedType; key: KeyObject }> {
+    return this.open(kid);
+  }
+
   async sharedSecret(): Promise<string> {
     throw new InvalidKeyError('key agreement is not offered by this key management system');
   }

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createAgent, type IDIDManager, type IKeyManager, type IResolver, type TAgent } from '@veramo/core';
@@ -7,13 +8,13 @@ import { KeyManager } from '@veramo/key-manager';
 import type { DataSource } from 'typeorm';
 import type { RegionConfig } from '../../config/config.js';
 import { REGION_CONFIG } from '../../config/config.module.js';
-import { DomainError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
+import { ConflictError, DomainError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import { operationHash } from '../../domain/did/index.js';
 import { SecretBox } from '../../domain/keys/secret-box.js';
 import { editDocument, type DocumentOperation, type EditableDocument } from '../../domain/registrar/document-edit.js';
 import { ProblemException, problemType } from '../../common/problem.js';
 import type { IssuerPrincipal } from '../auth/issuer.guard.js';
-import { KMS_NAME, NodeCryptoKms } from '../keys/node-crypto-kms.js';
+import { KMS_NAME, NodeCryptoKms, publicJwkOf } from '../keys/node-crypto-kms.js';
 import { DidStore, KeyStore } from '../keys/veramo-stores.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import type { CreateDidRequestDto, DeactivateDidRequestDto, UpdateDidRequestDto } from './dto/registrar.dto.js';
@@ -37,6 +38,7 @@ const forbidden = (detail: string) => new ProblemException({ type: problemType('
 export class RegistrarService {
   readonly agent: RegistrarAgent;
   private readonly dids: DidStore;
+  private readonly kms: NodeCryptoKms;
 
   constructor(
     @InjectDataSource() db: DataSource,
@@ -46,6 +48,7 @@ export class RegistrarService {
     writer: LedgerWriter,
   ) {
     this.dids = new DidStore(db);
+    this.kms = new NodeCryptoKms(db, new SecretBox(config.keyEncryptionSecret));
     const provider = new IsthmusDidProvider({
       home: writer.log,
       submit: (operation) => this.registry.submit(operation),
@@ -57,7 +60,7 @@ export class RegistrarService {
     });
     this.agent = createAgent<IDIDManager & IKeyManager & IResolver>({
       plugins: [
-        new KeyManager({ store: new KeyStore(db), kms: { [KMS_NAME]: new NodeCryptoKms(db, new SecretBox(config.keyEncryptionSecret)) } }),
+        new KeyManager({ store: new KeyStore(db), kms: { [KMS_NAME]: this.kms } }),
         new DIDManager({ store: this.dids, defaultProvider: PROVIDER, providers: { [PROVIDER]: provider } }),
         new DIDResolverPlugin({ resolver: this.resolver.resolver }),
       ],
@@ -89,6 +92,29 @@ export class RegistrarService {
     await this.checkOwner(issuer, request.did);
     await this.veramo(() => this.agent.didManagerDelete({ did: request.did }));
     return this.result(request.did, 'deactivate');
+  }
+
+  /**
+   * The key to issue with as `did`: one this region holds for a verification method that the
+   * DID's current document lists under assertionMethod. Only the owning tenant gets it.
+   */
+  async assertionKey(issuer: IssuerPrincipal, did: string): Promise<{ kid: string; alg: 'EdDSA' | 'ES256'; key: KeyObject }> {
+    const owner = await this.dids.ownerOf(did);
+    if (owner === undefined) throw forbidden(`${did} is not a DID of this region's registrar: issue with a DID your tenant created here`);
+    if (owner !== issuer.id) throw forbidden(`${did} belongs to another issuer`);
+    const resolved = await this.resolver.resolve(did);
+    const document = resolved.didDocument as { assertionMethod?: string[]; verificationMethod?: { id: string; publicKeyJwk?: { x?: string } }[] } | null;
+    if (!document || resolved.didDocumentMetadata.deactivated) throw new ConflictError(`${did} is deactivated: it can no longer issue`);
+    const identifier = await this.dids.getDID({ did });
+    for (const methodId of document.assertionMethod ?? []) {
+      const method = document.verificationMethod?.find((m) => m.id === methodId);
+      const held = identifier.keys.find((k) => method?.publicKeyJwk && publicJwkOf(k).x === method.publicKeyJwk.x);
+      if (held) {
+        const { type, key } = await this.kms.privateKey(held.kid);
+        return { kid: methodId, alg: type === 'Ed25519' ? 'EdDSA' : 'ES256', key };
+      }
+    }
+    throw new ConflictError(`${did} lists no assertion method whose key this region holds`);
   }
 
   private async checkOwner(issuer: IssuerPrincipal, did: string): Promise<void> {

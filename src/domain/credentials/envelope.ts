@@ -1,0 +1,23 @@
+import { InvalidInputError } from '../errors.js';
+
+export const FORMATS = ['vc+jwt', 'vc+sd-jwt', 'dc+sd-jwt', 'jwt_vc_json'] as const;
+export type CredentialFormat = (typeof FORMATS)[number];
+
+/** A VCDM 2.0 enveloped credential: the token as a data: URL of its media type. */
+export function envelope(format: CredentialFormat, token: string): Record<string, unknown> {
+  return { '@context': ['https://www.w3.org/ns/credentials/v2'], type: 'EnvelopedVerifiableCredential', id: `data:application/${format},${token}` };
+}
+
+/** The token and its format from an enveloped credential or a bare token. */
+export function unwrap(input: unknown): { token: string; format: CredentialFormat | undefined } {
+  if (typeof input === 'string') return { token: input.trim(), format: undefined };
+  if (input && typeof input === 'object' && (input as { type?: unknown }).type === 'EnvelopedVerifiableCredential') {
+    const id = String((input as { id?: unknown }).id ?? '');
+    const match = /^data:application\/([a-z0-9+_-]+)(?:;[^,]*)?,(.+)$/s.exec(id);
+    if (!match) throw new InvalidInputError('an EnvelopedVerifiableCredential has id data:application/<format>,<token>');
+    const format = FORMATS.find((f) => f === match[1]);
+    if (!format) throw new InvalidInputError(`unsupported credential media type application/${match[1]}`);
+    return { token: match[2]!, format };
+  }
+  throw new InvalidInputError('verifiableCredential must be an EnvelopedVerifiableCredential or a token string');
+}

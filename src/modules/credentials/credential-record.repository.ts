@@ -1,0 +1,17 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { CredentialRecordEntity } from './credential-record.entity.js';
+
+@Injectable()
+export class CredentialRecordRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async exists(id: string): Promise<boolean> {
+    return this.db.getRepository(CredentialRecordEntity).existsBy({ id });
+  }
+
+  async insert(record: CredentialRecordEntity): Promise<void> {
+    await this.db.getRepository(CredentialRecordEntity).insert(record);
+  }
+}

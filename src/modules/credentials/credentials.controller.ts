@@ -1,0 +1,39 @@
+import { Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentIssuer, IssuerGuard, type IssuerPrincipal } from '../auth/issuer.guard.js';
+import { IssueRequestDto, IssueResponseDto, VerificationResultDto, VerifyRequestDto } from './dto/credentials.dto.js';
+import { IssuanceService } from './issuance.service.js';
+import { VerificationService } from './verification.service.js';
+
+@ApiTags('credentials')
+@Controller('credentials')
+export class CredentialsController {
+  constructor(
+    private readonly issuance: IssuanceService,
+    private readonly verification: VerificationService,
+  ) {}
+
+  @Post('issue')
+  @HttpCode(201)
+  @UseGuards(IssuerGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'W3C VC API: issue a credential with a DID this issuer created here.' })
+  @ApiCreatedResponse({ type: IssueResponseDto })
+  @ApiBadRequestResponse({ description: 'problem+json naming the invalid fields' })
+  @ApiUnauthorizedResponse({ description: 'problem+json: no or unknown issuer API key' })
+  @ApiForbiddenResponse({ description: 'problem+json: the issuer DID belongs to another tenant' })
+  issue(@CurrentIssuer() issuer: IssuerPrincipal, @Body() body: IssueRequestDto): Promise<IssueResponseDto> {
+    return this.issuance.issue(issuer, body);
+  }
+
+  @Post('verify')
+  @ApiOperation({ summary: "W3C VC API: verify a credential from this region's own ledger copy; lists every check." })
+  @ApiOkResponse({ type: VerificationResultDto, description: 'verified' })
+  @ApiBadRequestResponse({ type: VerificationResultDto, description: 'not verified: the same shape, with the failed checks in errors' })
+  async verify(@Body() body: VerifyRequestDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<VerificationResultDto> {
+    const result = await this.verification.verify(body.verifiableCredential, body.options);
+    void reply.status(result.verified ? 200 : 400);
+    return result;
+  }
+}

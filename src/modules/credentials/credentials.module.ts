@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { AdminModule } from '../admin/admin.module.js';
+import { IssuerGuard } from '../auth/issuer.guard.js';
+import { RegistryModule } from '../registry/registry.module.js';
+import { CredentialRecordRepository } from './credential-record.repository.js';
+import { CredentialsController } from './credentials.controller.js';
+import { IssuanceService } from './issuance.service.js';
+import { VerificationService } from './verification.service.js';
+
+@Module({
+  imports: [RegistryModule, AdminModule],
+  controllers: [CredentialsController],
+  providers: [IssuanceService, VerificationService, CredentialRecordRepository, IssuerGuard],
+})
+export class CredentialsModule {}

@@ -1,0 +1,76 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
+
+export class IssueOptionsDto {
+  /** Securing format (DESIGN.md section 3). */
+  @IsOptional()
+  @IsIn(['vc+jwt', 'vc+sd-jwt', 'dc+sd-jwt', 'jwt_vc_json'])
+  format?: 'vc+jwt' | 'vc+sd-jwt' | 'dc+sd-jwt' | 'jwt_vc_json';
+}
+
+export class IssueRequestDto {
+  /**
+   * A VCDM 2.0 credential without proof; `issuer` is a DID your tenant created here.
+   * @example {"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential","UniversityDegreeCredential"],"issuer":"did:isthmus:b7ijv2kwqzsfxcmh3d5oq4ae","validFrom":"2026-01-01T00:00:00Z","credentialSubject":{"id":"did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK","degree":"MSc"}}
+   */
+  @IsObject()
+  credential!: Record<string, unknown>;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => IssueOptionsDto)
+  options?: IssueOptionsDto;
+}
+
+export class IssueResponseDto {
+  /** The enveloped credential: `data:application/<format>,<token>`. */
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { '@context': ['https://www.w3.org/ns/credentials/v2'], type: 'EnvelopedVerifiableCredential', id: 'data:application/vc+jwt,eyJ…' } })
+  verifiableCredential!: Record<string, unknown>;
+  /** @example "urn:uuid:0b5a6f55-5e3c-4a8f-a0a4-7d1c1e0c8f22" */
+  credentialId!: string;
+}
+
+export class VerifyOptionsDto {
+  /** Allowed clock skew in seconds for validFrom / validUntil (default 60, at most 300). */
+  @IsOptional()
+  @Type(() => Number)
+  clockSkewSeconds?: number;
+}
+
+export class VerifyRequestDto {
+  /**
+   * An EnvelopedVerifiableCredential, or the bare token.
+   * @example {"@context":["https://www.w3.org/ns/credentials/v2"],"type":"EnvelopedVerifiableCredential","id":"data:application/vc+jwt,eyJ…"}
+   */
+  @ApiProperty({ oneOf: [{ type: 'object', additionalProperties: true }, { type: 'string' }] })
+  @IsOptional()
+  verifiableCredential!: Record<string, unknown> | string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => VerifyOptionsDto)
+  options?: VerifyOptionsDto;
+}
+
+export class VerificationCheckDto {
+  /** @example "signature" */
+  check!: string;
+  /** @example "passed" */
+  result!: 'passed' | 'failed' | 'skipped';
+  @IsOptional()
+  @IsString()
+  detail?: string;
+}
+
+export class VerificationResultDto {
+  verified!: boolean;
+  checks!: VerificationCheckDto[];
+  /** Facts worth knowing that do not make the credential invalid. */
+  warnings!: VerificationCheckDto[];
+  /** The failed checks. */
+  errors!: VerificationCheckDto[];
+  /** The verified credential content (absent when not verified). */
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
+  credential!: Record<string, unknown> | null;
+}

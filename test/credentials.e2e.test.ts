@@ -1,0 +1,166 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the JSON answers are read loosely in this test */
+import { generateKeyPairSync } from 'node:crypto';
+import { CompactSign, compactVerify, importJWK, type JWK } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ed25519DidKey } from './support/independent.js';
+import { dbOf, logStatus, startTwoRegions, waitFor, type TwoRegions } from './support/network.js';
+import { ADMIN_TOKEN } from './support/region.js';
+
+let net: TwoRegions;
+let apiKey: string;
+let otherKey: string;
+let did: string;
+let p256Did: string;
+
+const post = async (base: string, path: string, body: unknown, token?: string) => {
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+};
+const credential = (issuer: string, extra: Record<string, unknown> = {}) => ({
+  '@context': ['https://www.w3.org/ns/credentials/v2'],
+  type: ['VerifiableCredential', 'UniversityDegreeCredential'],
+  issuer,
+  validFrom: '2026-01-01T00:00:00Z',
+  credentialSubject: { id: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK', degree: 'MSc Zyxwvutsrq' },
+  ...extra,
+});
+const issue = (body: unknown, token = apiKey) => post(net.eu.url!, '/credentials/issue', body, token);
+const verifyIn = (region: 'eu' | 'ap', vc: unknown) => post(net[region].url!, '/credentials/verify', { verifiableCredential: vc });
+const tokenOf = (vc: { id: string }) => vc.id.slice(vc.id.indexOf(',') + 1);
+const failed = (result: Record<string, any>) => (result.errors as { check: string }[]).map((e) => e.check);
+const synced = async () => {
+  const size = Number((await (await fetch(`${net.eu.url}/ledger/eu/checkpoint`)).text()).split('\n')[1]);
+  await waitFor(async () => (await logStatus(net.ap, 'eu')).acceptedSize >= size, 'ap to hold eu log');
+};
+
+beforeAll(async () => {
+  net = await startTwoRegions();
+  apiKey = (await post(net.eu.url!, '/admin/issuers', { name: 'Leiden' }, ADMIN_TOKEN)).body.apiKey;
+  otherKey = (await post(net.eu.url!, '/admin/issuers', { name: 'Other' }, ADMIN_TOKEN)).body.apiKey;
+  did = (await post(net.eu.url!, '/1.0/create?method=isthmus', {}, apiKey)).body.didState.did;
+  p256Did = (await post(net.eu.url!, '/1.0/create?method=isthmus', { options: { keyType: 'P-256' } }, apiKey)).body.didState.did;
+});
+afterAll(async () => {
+  await net?.close();
+});
+
+describe('vc+jwt issuance', () => {
+  it('issues a VC-JOSE-COSE credential with typ, cty and a kid naming the DID method', async () => {
+    const res = await issue({ credential: credential(did), options: { format: 'vc+jwt' } });
+    expect(res.status).toBe(201);
+    expect(res.body.verifiableCredential).toMatchObject({ type: 'EnvelopedVerifiableCredential', id: expect.stringMatching(/^data:application\/vc\+jwt,ey/) });
+    expect(res.body.credentialId).toMatch(/^urn:uuid:/);
+    const [header] = tokenOf(res.body.verifiableCredential).split('.');
+    expect(JSON.parse(Buffer.from(header!, 'base64url').toString())).toEqual({ alg: 'EdDSA', typ: 'vc+jwt', cty: 'vc', kid: `${did}#key-1` });
+  });
+
+  it('verifies with jose alone against the DID document the resolver serves', async () => {
+    const res = await issue({ credential: credential(p256Did) });
+    const token = tokenOf(res.body.verifiableCredential);
+    const doc = JSON.parse(await (await fetch(`${net.eu.url}/1.0/identifiers/${p256Did}`, { headers: { accept: 'application/did+json' } })).text());
+    const { payload, protectedHeader } = await compactVerify(token, await importJWK(doc.verificationMethod[0].publicKeyJwk, 'ES256'));
+    expect(protectedHeader.alg).toBe('ES256');
+    expect(JSON.parse(new TextDecoder().decode(payload)).credentialSubject.degree).toBe('MSc Zyxwvutsrq');
+  });
+
+  it('refuses bad input, another tenant and no key', async () => {
+    const bad = await issue({ credential: { ...credential(did), '@context': ['https://www.w3.org/2018/credentials/v1'] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].pointer).toBe('/credential/@context');
+    expect((await issue({ credential: credential(did), options: { format: 'pdf' } })).status).toBe(400);
+    expect((await issue({ credential: credential(did) }, otherKey)).status).toBe(403);
+    expect((await post(net.eu.url!, '/credentials/issue', { credential: credential(did) })).status).toBe(401);
+    const id = 'urn:uuid:6f1c0f4e-0000-4000-8000-000000000001';
+    expect((await issue({ credential: credential(did, { id }) })).status).toBe(201);
+    expect((await issue({ credential: credential(did, { id }) })).status).toBe(409);
+  });
+
+  it('keeps an issuance record with no claim values', async () => {
+    const rows = await dbOf(net.eu).query('SELECT * FROM credential_record');
+    expect(rows.length).toBeGreaterThan(0);
+    expect(JSON.stringify(rows)).not.toContain('Zyxwvutsrq');
+  });
+});
+
+describe('vc+jwt verification', () => {
+  it('names the failed check: expired, not yet valid, wrong signature, unknown issuer, forbidden algorithms', async () => {
+    const expired = (await issue({ credential: credential(did, { validUntil: '2026-02-01T00:00:00Z' }) })).body.verifiableCredential;
+    expect(failed((await verifyIn('eu', expired)).body)).toEqual(['validity']);
+    const future = (await issue({ credential: credential(did, { validFrom: '2099-01-01T00:00:00Z' }) })).body.verifiableCredential;
+    expect(failed((await verifyIn('eu', future)).body)).toEqual(['validity']);
+    const good = tokenOf((await issue({ credential: credential(did) })).body.verifiableCredential);
+    const [h, p, s] = good.split('.');
+    const flipped = `${h}.${p}.${s!.slice(0, 10)}${s![10] === 'A' ? 'B' : 'A'}${s!.slice(11)}`;
+    const wrongSig = await verifyIn('eu', flipped);
+    expect(wrongSig.status).toBe(400);
+    expect(failed(wrongSig.body)).toEqual(['signature']);
+    const stranger = generateKeyPairSync('ed25519');
+    const unknown = await new CompactSign(new TextEncoder().encode(JSON.stringify(credential('did:isthmus:aaaaaaaaaaaaaaaaaaaaaaaa'))))
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'vc+jwt', kid: 'did:isthmus:aaaaaaaaaaaaaaaaaaaaaaaa#key-1' })
+      .sign(stranger.privateKey);
+    expect(failed((await verifyIn('eu', unknown)).body)).toEqual(['issuer']);
+    const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'vc+jwt', kid: `${did}#key-1` })).toString('base64url')}.${p}.`;
+    expect(failed((await verifyIn('eu', none)).body)).toEqual(['algorithm']);
+    const hmac = `${Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'vc+jwt', kid: `${did}#key-1` })).toString('base64url')}.${p}.${s}`;
+    expect(failed((await verifyIn('eu', hmac)).body)).toEqual(['algorithm']);
+    const garbage = await verifyIn('eu', 'not a token');
+    expect(garbage.status).toBe(400);
+    expect(failed(garbage.body)).toEqual(['format']);
+  });
+
+  it('verifies a vc+jwt made by jose with a did:key issuer', async () => {
+    const key = generateKeyPairSync('ed25519');
+    const didKey = ed25519DidKey(Buffer.from(key.publicKey.export({ format: 'jwk' }).x!, 'base64url'));
+    const token = await new CompactSign(new TextEncoder().encode(JSON.stringify(credential(didKey))))
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'vc+jwt', cty: 'vc', kid: `${didKey}#${didKey.slice(8)}` })
+      .sign(key.privateKey);
+    const result = await verifyIn('ap', { '@context': ['https://www.w3.org/ns/credentials/v2'], type: 'EnvelopedVerifiableCredential', id: `data:application/vc+jwt,${token}` });
+    expect(result.status).toBe(200);
+    expect(result.body.verified).toBe(true);
+    expect(result.body.credential.issuer).toBe(didKey);
+  });
+
+  it('a credential signed before a key rotation still verifies, with a warning; a deactivated issuer fails', async () => {
+    const before = (await issue({ credential: credential(did) })).body.verifiableCredential;
+    const wallet = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }) as JWK;
+    const rotated = await post(
+      net.eu.url!,
+      '/1.0/update',
+      { did, didDocumentOperation: ['setDidDocument'], didDocument: [{ verificationMethod: [{ id: '#key-2', type: 'JsonWebKey', publicKeyJwk: { kty: 'OKP', crv: 'Ed25519', x: wallet.x } }], assertionMethod: ['#key-2'] }] },
+      apiKey,
+    );
+    expect(rotated.status).toBe(200);
+    const after = await verifyIn('eu', before);
+    expect(after.body.verified).toBe(true);
+    expect(after.body.warnings.map((w: { check: string }) => w.check)).toEqual(['key-removed']);
+    // the region no longer holds an assertion key of the DID: it cannot issue with it
+    expect((await issue({ credential: credential(did) })).status).toBe(409);
+    expect((await post(net.eu.url!, '/1.0/deactivate', { did }, apiKey)).status).toBe(200);
+    expect(failed((await verifyIn('eu', before)).body)).toEqual(['issuer-active']);
+  });
+
+  it('a credential issued in eu verifies in ap with eu stopped', async () => {
+    const vc = (await issue({ credential: credential(p256Did) })).body.verifiableCredential;
+    await synced();
+    await net.stop('eu');
+    const result = await verifyIn('ap', vc);
+    expect(result.status).toBe(200);
+    expect(result.body).toMatchObject({ verified: true, errors: [] });
+    expect(result.body.checks.map((c: { check: string; result: string }) => `${c.check}:${c.result}`)).toEqual([
+      'format:passed',
+      'algorithm:passed',
+      'signature:passed',
+      'data-model:passed',
+      'issuer:passed',
+      'validity:passed',
+      'issuer-active:passed',
+      'status:skipped',
+    ]);
+    expect(result.body.credential.credentialSubject.degree).toBe('MSc Zyxwvutsrq');
+    await net.restart('eu');
+  });
+});
