@@ -120,9 +120,8 @@ describe('one ledger, two regions', () => {
     net.links.ap.block();
     const inEu = await createIn('eu', 5);
     const inAp = await createIn('ap', 5);
-    await new Promise((r) => setTimeout(r, 400));
+    await waitFor(async () => /unreachable/.test((await logStatus(net.ap, 'eu')).lastError ?? ''), 'ap to notice the partition');
     expect((await fetch(`${net.ap.url}/1.0/identifiers/${inEu[0]}`)).status).toBe(404);
-    expect((await logStatus(net.ap, 'eu')).lastError).toMatch(/unreachable/);
     net.links.eu.unblock();
     net.links.ap.unblock();
     await caughtUp('ap', 'eu');

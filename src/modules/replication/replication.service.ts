@@ -126,7 +126,8 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
     } catch (error) {
       await this.fail(log, progress, error);
     }
-    this.updateGauges(log, progress);
+    // Every promise of a round is awaited here, so stopping the app never leaves one dangling.
+    await this.updateGauges(log, progress).catch(() => undefined);
   }
 
   private async accepted(log: string): Promise<AcceptedState> {
@@ -230,14 +231,13 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
     else this.log.warn({ log, error: progress.lastError }, 'replication round failed');
   }
 
-  private updateGauges(log: string, progress: PeerProgress): void {
-    void this.ledger.head(log).then((head) => {
-      const behind = Math.max(0, progress.seenSize - head.size);
-      if (behind === 0) progress.behindSince = null;
-      else progress.behindSince ??= Date.now();
-      this.metrics.logSize.set({ log }, head.size);
-      this.metrics.lagEntries.set({ log }, behind);
-      this.metrics.lagSeconds.set({ log }, progress.behindSince === null ? 0 : (Date.now() - progress.behindSince) / 1000);
-    });
+  private async updateGauges(log: string, progress: PeerProgress): Promise<void> {
+    const head = await this.ledger.head(log);
+    const behind = Math.max(0, progress.seenSize - head.size);
+    if (behind === 0) progress.behindSince = null;
+    else progress.behindSince ??= Date.now();
+    this.metrics.logSize.set({ log }, head.size);
+    this.metrics.lagEntries.set({ log }, behind);
+    this.metrics.lagSeconds.set({ log }, progress.behindSince === null ? 0 : (Date.now() - progress.behindSince) / 1000);
   }
 }
