@@ -5,6 +5,7 @@ import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegion, type TestRegion } from './support/region.js';
+import { tamperWithLedger } from './support/tamper.js';
 import { walletCreate } from './support/wallet.js';
 
 let region: TestRegion;
@@ -30,17 +31,7 @@ afterAll(async () => {
   await region?.close();
 });
 
-/** What an intruder with database access would do: lift the append-only guard, then alter. */
-async function tamper(sql: string): Promise<void> {
-  if (db.options.type === 'postgres') {
-    await db.query('ALTER TABLE ledger_entry DISABLE TRIGGER ledger_entry_no_update');
-    await db.query(sql);
-    await db.query('ALTER TABLE ledger_entry ENABLE TRIGGER ledger_entry_no_update');
-  } else {
-    await db.query('DROP TRIGGER IF EXISTS ledger_entry_no_update');
-    await db.query(sql);
-  }
-}
+const tamper = (sql: string) => tamperWithLedger(db, sql);
 
 describe('ledger:audit', () => {
   it('passes on an intact ledger', () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCheckpoint, parseSignerKey, signNote } from '../src/domain/ledger/index.js';
 import { verifyCosignatureLine, verifySignedNote } from './support/independent.js';
 import { dbOf, getJson, logStatus, startTwoRegions, waitFor, type TwoRegions } from './support/network.js';
+import { tamperWithLedger } from './support/tamper.js';
 import { walletCreate } from './support/wallet.js';
 
 let net: TwoRegions;
@@ -153,17 +154,7 @@ describe('auditing a live region', () => {
 });
 
 describe('what the other region refuses', () => {
-  async function tamperEntry(sql: string): Promise<void> {
-    const db = dbOf(net.eu);
-    if (db.options.type === 'postgres') {
-      await db.query('ALTER TABLE ledger_entry DISABLE TRIGGER ledger_entry_no_update');
-      await db.query(sql);
-      await db.query('ALTER TABLE ledger_entry ENABLE TRIGGER ledger_entry_no_update');
-    } else {
-      await db.query('DROP TRIGGER IF EXISTS ledger_entry_no_update');
-      await db.query(sql);
-    }
-  }
+  const tamperEntry = (sql: string) => tamperWithLedger(dbOf(net.eu), sql);
 
   it('a tampered entry is never stored and raises the alarm', async () => {
     net.links.eu.block(); // ap cannot pull while eu is being tampered with

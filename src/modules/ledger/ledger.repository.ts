@@ -15,6 +15,17 @@ export interface LogHead {
   readonly lastTime: string | null;
 }
 
+/** A head row as the rest of the code sees it ('' marks a log with no entries yet). */
+function toHead(row: LedgerHeadEntity): LogHead {
+  return {
+    log: row.log,
+    size: row.size,
+    rootHash: row.rootHash === '' ? null : row.rootHash,
+    frontier: JSON.parse(row.frontier) as FrontierJson,
+    lastTime: row.updatedAt === '' ? null : row.updatedAt,
+  };
+}
+
 /** The only code that touches the ledger tables. */
 @Injectable()
 export class LedgerRepository {
@@ -43,14 +54,7 @@ export class LedgerRepository {
           .execute();
         const query = tx.getRepository(LedgerHeadEntity).createQueryBuilder('h').where('h.log = :log', { log });
         const row = (this.isPostgres ? await query.setLock('pessimistic_write').getOne() : await query.getOne())!;
-        const head: LogHead = {
-          log,
-          size: row.size,
-          rootHash: row.rootHash === '' ? null : row.rootHash,
-          frontier: JSON.parse(row.frontier) as FrontierJson,
-          lastTime: row.updatedAt === '' ? null : row.updatedAt,
-        };
-        return work(tx, head);
+        return work(tx, toHead(row));
       });
     if (this.isPostgres) return run();
     const result = this.sqliteTail.then(run, run);
@@ -70,14 +74,7 @@ export class LedgerRepository {
 
   async head(log: string): Promise<LogHead> {
     const row = await this.db.getRepository(LedgerHeadEntity).findOneBy({ log });
-    if (!row) return { log, size: 0, rootHash: null, frontier: [], lastTime: null };
-    return {
-      log,
-      size: row.size,
-      rootHash: row.rootHash === '' ? null : row.rootHash,
-      frontier: JSON.parse(row.frontier) as FrontierJson,
-      lastTime: row.updatedAt === '' ? null : row.updatedAt,
-    };
+    return row ? toHead(row) : { log, size: 0, rootHash: null, frontier: [], lastTime: null };
   }
 
   entries(log: string, start: number, limit: number, manager: EntityManager = this.db.manager): Promise<LedgerEntryEntity[]> {

@@ -28,7 +28,8 @@ export class CreateDidRequestDto {
   didDocument?: Record<string, unknown>;
 }
 
-export class UpdateDidRequestDto {
+/** A Universal Registrar request about an existing DID. */
+export class DidRequestDto {
   /** @example "did:isthmus:b7ijv2kwqzsfxcmh3d5oq4ae" */
   @IsString()
   @Matches(/^did:isthmus:[a-z2-7]{24}$/, { message: 'did must be a did:isthmus DID' })
@@ -38,10 +39,13 @@ export class UpdateDidRequestDto {
   @IsObject()
   options?: Record<string, unknown>;
 
+  /** Not used: the registrar keeps the keys (internal secret mode). */
   @IsOptional()
   @IsObject()
   secret?: Record<string, unknown>;
+}
 
+export class UpdateDidRequestDto extends DidRequestDto {
   /**
    * One operation per document in `didDocument` (DIF Universal Registrar); default setDidDocument.
    * @example ["addToDidDocument"]
@@ -60,19 +64,7 @@ export class UpdateDidRequestDto {
   didDocument!: Record<string, unknown>[];
 }
 
-export class DeactivateDidRequestDto {
-  @IsString()
-  @Matches(/^did:isthmus:[a-z2-7]{24}$/, { message: 'did must be a did:isthmus DID' })
-  did!: string;
-
-  @IsOptional()
-  @IsObject()
-  options?: Record<string, unknown>;
-
-  @IsOptional()
-  @IsObject()
-  secret?: Record<string, unknown>;
-}
+export class DeactivateDidRequestDto extends DidRequestDto {}
 
 export class CreateQueryDto {
   /** Only `isthmus` is registered here. */
