@@ -1,5 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the JSON answers are read loosely in this test */
 import { generateKeyPairSync } from 'node:crypto';
+import { EdDSASigner } from 'did-jwt';
+import { createVerifiableCredentialJwt, verifyCredential } from 'did-jwt-vc';
+import { Resolver } from 'did-resolver';
 import { CompactSign, compactVerify, importJWK, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ed25519DidKey } from './support/independent.js';
@@ -83,6 +86,52 @@ describe('vc+jwt issuance', () => {
     const rows = await dbOf(net.eu).query('SELECT * FROM credential_record');
     expect(rows.length).toBeGreaterThan(0);
     expect(JSON.stringify(rows)).not.toContain('Zyxwvutsrq');
+  });
+});
+
+describe('jwt_vc_json (VCDM 1.1 JWT)', () => {
+  let multikeyDid: string;
+  // A resolver for did-jwt-vc that reads ap's answers over HTTP, as any outside verifier would.
+  const viaAp = () =>
+    new Resolver({
+      isthmus: async (did) => JSON.parse(await (await fetch(`${net.ap.url}/1.0/identifiers/${did}`)).text()),
+    });
+
+  beforeAll(async () => {
+    multikeyDid = (await post(net.eu.url!, '/1.0/create?method=isthmus', { options: { verificationMethodType: 'Multikey' } }, apiKey)).body.didState.did;
+  });
+
+  it('issues what did-jwt-vc verifies, with the claims where VCDM 1.1 JWTs carry them', async () => {
+    const res = await issue({ credential: credential(multikeyDid, { validUntil: '2099-01-01T00:00:00Z' }), options: { format: 'jwt_vc_json' } });
+    expect(res.status).toBe(201);
+    const token = tokenOf(res.body.verifiableCredential);
+    expect(res.body.verifiableCredential.id).toMatch(/^data:application\/jwt_vc_json,/);
+    await synced();
+    const verified = await verifyCredential(token, viaAp());
+    expect(verified.issuer).toBe(multikeyDid);
+    expect(verified.payload).toMatchObject({ iss: multikeyDid, sub: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK', jti: res.body.credentialId, nbf: 1767225600, exp: 4070908800 });
+    expect(verified.verifiableCredential.credentialSubject.degree).toBe('MSc Zyxwvutsrq');
+    const ours = await verifyIn('ap', res.body.verifiableCredential);
+    expect(ours.body.verified).toBe(true);
+    expect(ours.body.credential).toMatchObject({ '@context': ['https://www.w3.org/2018/credentials/v1'], issuer: multikeyDid, issuanceDate: '2026-01-01T00:00:00Z', expirationDate: '2099-01-01T00:00:00Z' });
+  });
+
+  it('verifies a credential made by did-jwt-vc with a did:key issuer and no kid', async () => {
+    const key = generateKeyPairSync('ed25519');
+    const seed = key.privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32);
+    const didKey = ed25519DidKey(Buffer.from(key.publicKey.export({ format: 'jwk' }).x!, 'base64url'));
+    const jwt = await createVerifiableCredentialJwt(
+      {
+        sub: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
+        nbf: 1767225600,
+        vc: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential'], credentialSubject: { degree: 'BSc' } },
+      },
+      { did: didKey, signer: EdDSASigner(new Uint8Array(seed)), alg: 'EdDSA' },
+    );
+    const result = await verifyIn('ap', jwt);
+    expect(result.body.errors).toEqual([]);
+    expect(result.body.verified).toBe(true);
+    expect(result.body.credential.credentialSubject).toEqual({ id: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK', degree: 'BSc' });
   });
 });
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { unwrap } from '../../domain/credentials/envelope.js';
-import { issuerId, VCDM2_CONTEXT } from '../../domain/credentials/vcdm.js';
+import { issuerId, VCDM1_CONTEXT, VCDM2_CONTEXT } from '../../domain/credentials/vcdm.js';
 import { parseMultikey } from '../../domain/did/index.js';
 import { ResolverService } from '../registry/resolver.service.js';
 import type { VerificationCheckDto, VerificationResultDto } from './dto/credentials.dto.js';
@@ -36,6 +36,46 @@ class Report {
   }
 }
 
+/** How a JWT-secured format maps to a credential, and which header it must carry. */
+interface JwtProfile {
+  readonly typ: readonly (string | undefined)[];
+  /** The credential, its issuer, and when it was signed (ms), from the verified claims. */
+  read(claims: Record<string, unknown>): { credential: Record<string, unknown>; issuer: string; signedAt: number | undefined; context: string };
+}
+
+/** A whole-second NumericDate means "before the end of that second"; ours carry milliseconds. */
+const numericDateMs = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? (Number.isInteger(value) ? value * 1000 + 999 : Math.round(value * 1000)) : undefined;
+const isoOf = (seconds: unknown): string | undefined => (typeof seconds === 'number' && Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString().replace('.000Z', 'Z') : undefined);
+
+const PROFILES: Record<'vc+jwt' | 'jwt_vc_json', JwtProfile> = {
+  // W3C VC-JOSE-COSE: the payload is the VCDM 2.0 credential (plus iat).
+  'vc+jwt': {
+    typ: ['vc+jwt'],
+    read: (claims) => {
+      const { iat, ...credential } = claims;
+      return { credential, issuer: issuerId(credential as { issuer: unknown }), signedAt: numericDateMs(iat), context: VCDM2_CONTEXT };
+    },
+  },
+  // VCDM 1.1 JWT (did-jwt-vc): the credential sits in `vc`, its issuer, subject, id and dates in JWT claims.
+  jwt_vc_json: {
+    typ: ['JWT', undefined],
+    read: (claims) => {
+      const vc = (claims.vc && typeof claims.vc === 'object' ? claims.vc : {}) as Record<string, unknown>;
+      const subject = vc.credentialSubject && typeof vc.credentialSubject === 'object' ? (vc.credentialSubject as Record<string, unknown>) : {};
+      const credential: Record<string, unknown> = {
+        ...vc,
+        ...(typeof claims.jti === 'string' ? { id: claims.jti } : {}),
+        issuer: typeof claims.iss === 'string' ? claims.iss : vc.issuer,
+        ...(isoOf(claims.nbf) ? { issuanceDate: isoOf(claims.nbf) } : {}),
+        ...(isoOf(claims.exp) ? { expirationDate: isoOf(claims.exp) } : {}),
+        credentialSubject: { ...(typeof claims.sub === 'string' ? { id: claims.sub } : {}), ...subject },
+      };
+      return { credential, issuer: String(credential.issuer), signedAt: numericDateMs(claims.iat) ?? numericDateMs(claims.nbf), context: VCDM1_CONTEXT };
+    },
+  },
+};
+
 type VerificationMethod = { id: string; publicKeyJwk?: JWK; publicKeyMultibase?: string };
 type Document = { id: string; verificationMethod?: VerificationMethod[]; assertionMethod?: (string | VerificationMethod)[] };
 
@@ -58,79 +98,91 @@ export class VerificationService {
       return report.result(null);
     }
     let header: ReturnType<typeof decodeProtectedHeader>;
+    let claims: Record<string, unknown>;
     try {
       header = decodeProtectedHeader(token);
+      claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
     } catch {
-      report.fail('format', 'the token is not a compact JWS');
+      report.fail('format', 'the token is not a compact JWS with a JSON payload');
       return report.result(null);
     }
-    format ??= typeof header.typ === 'string' ? header.typ : undefined;
-    if (format !== 'vc+jwt' || header.typ !== 'vc+jwt') {
-      report.fail('format', `expected a vc+jwt (typ vc+jwt); got format ${format ?? 'unknown'} with typ ${String(header.typ)}`);
+    // Without an envelope the header says what it is: typ vc+jwt, or a VCDM 1.1 JWT with a vc claim.
+    format ??= header.typ === 'vc+jwt' ? 'vc+jwt' : 'vc' in claims ? 'jwt_vc_json' : undefined;
+    const profile = PROFILES[format as keyof typeof PROFILES];
+    if (!profile || !profile.typ.includes(header.typ as string | undefined)) {
+      report.fail('format', `expected vc+jwt (typ vc+jwt) or jwt_vc_json (typ JWT); got ${format ?? 'an unknown format'} with typ ${String(header.typ)}`);
       return report.result(null);
     }
-    report.pass('format', 'vc+jwt');
+    report.pass('format', format);
     const alg = String(header.alg);
     if (!ALGORITHMS[alg]) {
       report.fail('algorithm', `alg ${alg} is not allowed; allowed: ${Object.keys(ALGORITHMS).join(', ')}`);
       return report.result(null);
     }
     report.pass('algorithm', alg);
-    const kid = typeof header.kid === 'string' ? header.kid : '';
-    const did = kid.split('#')[0]!;
-    if (!kid.includes('#') || !did.startsWith('did:')) {
-      report.fail('issuer', 'kid must be a DID URL naming the verification method');
-      return report.result(null);
-    }
-    let claims: Record<string, unknown>;
-    try {
-      claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
-    } catch {
-      report.fail('format', 'the payload is not JSON');
+    const { credential, issuer, signedAt, context } = profile.read(claims);
+    const kid = typeof header.kid === 'string' ? header.kid : undefined;
+    const did = (kid ?? issuer).split('#')[0]!;
+    if (!did.startsWith('did:') || (kid !== undefined && !kid.includes('#'))) {
+      report.fail('issuer', 'the signer must be a DID: kid a DID URL naming the verification method, or iss a DID');
       return report.result(null);
     }
     // The issuer's document as it was when the credential was signed (a later rotation does not break it).
-    // A whole-second iat means "before the end of that second"; ours carry milliseconds.
-    const iat = typeof claims.iat === 'number' && Number.isFinite(claims.iat) ? claims.iat : undefined;
-    const signedAt = iat === undefined ? undefined : new Date(Number.isInteger(iat) ? iat * 1000 + 999 : Math.round(iat * 1000));
-    const atIssuance = await this.resolver.resolve(did, signedAt ? { versionTime: signedAt.toISOString() } : {});
+    const atIssuance = await this.resolver.resolve(did, signedAt === undefined ? {} : { versionTime: new Date(signedAt).toISOString() });
     if (atIssuance.didResolutionMetadata.error) {
       report.fail('issuer', `the issuer ${did} does not resolve from this region's ledger: ${String(atIssuance.didResolutionMetadata.message ?? atIssuance.didResolutionMetadata.error)}`);
       return report.result(null);
     }
     const document = atIssuance.didDocument as unknown as Document;
-    const method = this.assertionMethod(document, kid);
-    if (!method) {
-      report.fail('signature', `${kid} is not an assertion method of ${did} at the time of issuance`);
+    // A VCDM 1.1 JWT may name no kid: then any assertion method of the issuer with the right key type may have signed.
+    const candidates = kid ? [this.assertionMethod(document, kid)].filter((m) => m !== undefined) : this.assertionMethods(document);
+    if (candidates.length === 0) {
+      report.fail('signature', `${kid ?? did} has no assertion method${kid ? ` ${kid}` : ''} at the time of issuance`);
       return report.result(null);
     }
-    let jwk: JWK;
-    try {
-      jwk = method.publicKeyJwk ?? (parseMultikey(method.publicKeyMultibase).jwk as JWK);
-    } catch (error) {
-      report.fail('signature', `the verification method's key is unusable: ${(error as Error).message}`);
+    let signer: string | undefined;
+    let mismatch: string | undefined;
+    for (const method of candidates) {
+      let jwk: JWK;
+      try {
+        jwk = method.publicKeyJwk ?? (parseMultikey(method.publicKeyMultibase).jwk as JWK);
+      } catch {
+        continue;
+      }
+      if (jwk.kty !== ALGORITHMS[alg]!.kty || jwk.crv !== ALGORITHMS[alg]!.crv) {
+        mismatch = `alg ${alg} does not match the ${String(jwk.crv ?? jwk.kty)} key of ${method.id}`;
+        continue;
+      }
+      try {
+        await compactVerify(token, await importJWK(jwk, alg), { algorithms: [alg] });
+        signer = method.id;
+        break;
+      } catch {
+        // try the next method
+      }
+    }
+    if (!signer) {
+      report.fail('signature', kid && mismatch ? mismatch : `the signature does not verify with ${kid ?? `any assertion method of ${did}`}`);
       return report.result(null);
     }
-    if (jwk.kty !== ALGORITHMS[alg]!.kty || jwk.crv !== ALGORITHMS[alg]!.crv) {
-      report.fail('signature', `alg ${alg} does not match the ${String(jwk.crv ?? jwk.kty)} key of ${kid}`);
-      return report.result(null);
-    }
-    try {
-      await compactVerify(token, await importJWK(jwk, alg), { algorithms: [alg] });
-      report.pass('signature', kid);
-    } catch {
-      report.fail('signature', `the signature does not verify with ${kid}`);
-      return report.result(null);
-    }
-    const { iat: _iat, ...credential } = claims;
-    if (Array.isArray(credential['@context']) && credential['@context'][0] === VCDM2_CONTEXT) report.pass('data-model', 'VCDM 2.0');
-    else report.fail('data-model', `@context must start with ${VCDM2_CONTEXT}`);
-    if (issuerId(credential as { issuer: unknown }) === did) report.pass('issuer', did);
-    else report.fail('issuer', `the credential names issuer ${issuerId(credential as { issuer: unknown })} but is signed by ${did}`);
+    report.pass('signature', signer);
+    const contexts = credential['@context'];
+    if (Array.isArray(contexts) && contexts[0] === context) report.pass('data-model', context === VCDM2_CONTEXT ? 'VCDM 2.0' : 'VCDM 1.1');
+    else report.fail('data-model', `@context must start with ${context}`);
+    if (issuer === did) report.pass('issuer', did);
+    else report.fail('issuer', `the credential names issuer ${issuer} but is signed by ${did}`);
     this.checkValidity(report, credential, options.clockSkewSeconds);
-    await this.checkIssuerNow(report, did, kid);
+    await this.checkIssuerNow(report, did, signer);
     report.skip('status', 'status lists are not checked yet');
     return report.result(credential);
+  }
+
+  private assertionMethods(document: Document): VerificationMethod[] {
+    const absolute = (id: string) => (id.startsWith('#') ? `${document.id}${id}` : id);
+    return (document.assertionMethod ?? [])
+      .map((entry) => (typeof entry === 'object' ? entry : document.verificationMethod?.find((m) => absolute(m.id) === absolute(entry))))
+      .filter((m): m is VerificationMethod => m !== undefined)
+      .map((m) => ({ ...m, id: absolute(m.id) }));
   }
 
   private assertionMethod(document: Document, kid: string): VerificationMethod | undefined {
@@ -145,10 +197,13 @@ export class VerificationService {
   private checkValidity(report: Report, credential: Record<string, unknown>, skewOption?: number): void {
     const skew = Math.min(Math.max(skewOption ?? DEFAULT_SKEW_SECONDS, 0), MAX_SKEW_SECONDS) * 1000;
     const now = Date.now();
-    const from = typeof credential.validFrom === 'string' ? Date.parse(credential.validFrom) : undefined;
-    const until = typeof credential.validUntil === 'string' ? Date.parse(credential.validUntil) : undefined;
-    if (from !== undefined && (Number.isNaN(from) || from - skew > now)) report.fail('validity', `not valid before ${String(credential.validFrom)}`);
-    else if (until !== undefined && (Number.isNaN(until) || until + skew < now)) report.fail('validity', `expired at ${String(credential.validUntil)}`);
+    // VCDM 2.0 validFrom / validUntil; VCDM 1.1 issuanceDate / expirationDate.
+    const fromText = credential.validFrom ?? credential.issuanceDate;
+    const untilText = credential.validUntil ?? credential.expirationDate;
+    const from = typeof fromText === 'string' ? Date.parse(fromText) : undefined;
+    const until = typeof untilText === 'string' ? Date.parse(untilText) : undefined;
+    if (from !== undefined && (Number.isNaN(from) || from - skew > now)) report.fail('validity', `not valid before ${String(fromText)}`);
+    else if (until !== undefined && (Number.isNaN(until) || until + skew < now)) report.fail('validity', `expired at ${String(untilText)}`);
     else report.pass('validity');
   }
 

@@ -1,7 +1,7 @@
 import type { DIDDocument, IAgentContext, IIdentifier, IKey, IKeyManager, IService } from '@veramo/core-types';
 import { AbstractIdentifierProvider } from '@veramo/did-manager';
 import { ConflictError, InvalidInputError } from '../../domain/errors.js';
-import { didKeyFromPublicKey, operationSigningBytes, type DidOperation, type OperationDocument, type UnsignedOperation } from '../../domain/did/index.js';
+import { didKeyFromPublicKey, operationSigningBytes, validatePublicJwk, type DidOperation, type OperationDocument, type UnsignedOperation } from '../../domain/did/index.js';
 import { publicJwkOf } from '../keys/node-crypto-kms.js';
 import type { SubmittedOperation } from './registry.service.js';
 
@@ -16,6 +16,8 @@ export interface IsthmusLedgerPort {
 export interface CreateOptions {
   /** The signing key `#key-1`: Ed25519 (default) or P-256. */
   readonly keyType?: 'Ed25519' | 'P-256';
+  /** How `#key-1` is written: JsonWebKey (publicKeyJwk, default) or Multikey (publicKeyMultibase). */
+  readonly verificationMethodType?: 'JsonWebKey' | 'Multikey';
   readonly services?: OperationDocument['service'];
   /** The issuer tenant that will own the DID. */
   readonly ownerId?: string;
@@ -41,7 +43,11 @@ export class IsthmusDidProvider extends AbstractIdentifierProvider {
       meta: { purpose: 'assertion', verificationMethod: '#key-1' },
     });
     const document: OperationDocument = {
-      verificationMethod: [{ id: '#key-1', type: 'JsonWebKey', publicKeyJwk: publicJwkOf(signing) }],
+      verificationMethod: [
+        options.verificationMethodType === 'Multikey'
+          ? { id: '#key-1', type: 'Multikey', publicKeyMultibase: validatePublicJwk(publicJwkOf(signing)).multibase }
+          : { id: '#key-1', type: 'JsonWebKey', publicKeyJwk: publicJwkOf(signing) },
+      ],
       authentication: ['#key-1'],
       assertionMethod: ['#key-1'],
       service: options.services ?? [],

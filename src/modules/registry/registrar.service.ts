@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import type { RegionConfig } from '../../config/config.js';
 import { REGION_CONFIG } from '../../config/config.module.js';
 import { ConflictError, DomainError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
-import { operationHash } from '../../domain/did/index.js';
+import { operationHash, parseMultikey } from '../../domain/did/index.js';
 import { SecretBox } from '../../domain/keys/secret-box.js';
 import { editDocument, type DocumentOperation, type EditableDocument } from '../../domain/registrar/document-edit.js';
 import { ProblemException, problemType } from '../../common/problem.js';
@@ -72,7 +72,7 @@ export class RegistrarService {
     const unknown = Object.keys(request.didDocument ?? {}).filter((k) => k !== 'service');
     if (unknown.length > 0) throw new InvalidInputError(`didDocument of a create may only carry service; the registrar generates the keys (found ${unknown.join(', ')})`);
     const identifier = await this.veramo(() =>
-      this.agent.didManagerCreate({ provider: PROVIDER, kms: KMS_NAME, options: { keyType: request.options?.keyType, services, ownerId: issuer.id } satisfies CreateOptions }),
+      this.agent.didManagerCreate({ provider: PROVIDER, kms: KMS_NAME, options: { keyType: request.options?.keyType, verificationMethodType: request.options?.verificationMethodType, services, ownerId: issuer.id } satisfies CreateOptions }),
     );
     return this.result(identifier.did, 'create');
   }
@@ -103,12 +103,13 @@ export class RegistrarService {
     if (owner === undefined) throw forbidden(`${did} is not a DID of this region's registrar: issue with a DID your tenant created here`);
     if (owner !== issuer.id) throw forbidden(`${did} belongs to another issuer`);
     const resolved = await this.resolver.resolve(did);
-    const document = resolved.didDocument as { assertionMethod?: string[]; verificationMethod?: { id: string; publicKeyJwk?: { x?: string } }[] } | null;
+    const document = resolved.didDocument as { assertionMethod?: string[]; verificationMethod?: { id: string; publicKeyJwk?: { x?: string }; publicKeyMultibase?: string }[] } | null;
     if (!document || resolved.didDocumentMetadata.deactivated) throw new ConflictError(`${did} is deactivated: it can no longer issue`);
     const identifier = await this.dids.getDID({ did });
     for (const methodId of document.assertionMethod ?? []) {
       const method = document.verificationMethod?.find((m) => m.id === methodId);
-      const held = identifier.keys.find((k) => method?.publicKeyJwk && publicJwkOf(k).x === method.publicKeyJwk.x);
+      const x = method?.publicKeyJwk?.x ?? (method?.publicKeyMultibase ? parseMultikey(method.publicKeyMultibase).jwk.x : undefined);
+      const held = x === undefined ? undefined : identifier.keys.find((k) => publicJwkOf(k).x === x);
       if (held) {
         const { type, key } = await this.kms.privateKey(held.kid);
         return { kid: methodId, alg: type === 'Ed25519' ? 'EdDSA' : 'ES256', key };

@@ -6,6 +6,11 @@ export class CreateOptionsDto {
   @IsOptional()
   @IsIn(['Ed25519', 'P-256'])
   keyType?: 'Ed25519' | 'P-256';
+
+  /** How the signing key is written in the document: JsonWebKey (default) or Multikey (did-jwt and Data Integrity verifiers expect it). */
+  @IsOptional()
+  @IsIn(['JsonWebKey', 'Multikey'])
+  verificationMethodType?: 'JsonWebKey' | 'Multikey';
 }
 
 export class CreateDidRequestDto {
