@@ -262,3 +262,11 @@ describe('ledger reads', () => {
     expect(res.body.regions[0].logKey).toMatch(/^isthmus\/eu\+[0-9a-f]{8}\+/);
   });
 });
+
+describe('DIDs with percent signs', () => {
+  it('are decoded once: a malformed escape is an invalid DID, never a 500', async () => {
+    const res = await http().get('/1.0/identifiers/did:web:example.com%25zz');
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.text).didResolutionMetadata.error.type).toBe('https://www.w3.org/ns/did#INVALID_DID');
+  });
+});

@@ -74,7 +74,7 @@ export class RegistrarService {
     const identifier = await this.veramo(() =>
       this.agent.didManagerCreate({ provider: PROVIDER, kms: KMS_NAME, options: { keyType: request.options?.keyType, verificationMethodType: request.options?.verificationMethodType, services, ownerId: issuer.id } satisfies CreateOptions }),
     );
-    return this.result(identifier.did, 'create');
+    return this.result(identifier.did);
   }
 
   async update(issuer: IssuerPrincipal, request: UpdateDidRequestDto): Promise<RegistrationResultDto> {
@@ -85,13 +85,13 @@ export class RegistrarService {
     const operations = (request.didDocumentOperation ?? request.didDocument.map(() => 'setDidDocument')) as DocumentOperation[];
     const document = editDocument(request.did, last.document as unknown as EditableDocument, operations, request.didDocument);
     await this.veramo(() => this.agent.didManagerUpdate({ did: request.did, document: document as never }));
-    return this.result(request.did, 'update');
+    return this.result(request.did);
   }
 
   async deactivate(issuer: IssuerPrincipal, request: DeactivateDidRequestDto): Promise<RegistrationResultDto> {
     await this.checkOwner(issuer, request.did);
     await this.veramo(() => this.agent.didManagerDelete({ did: request.did }));
-    return this.result(request.did, 'deactivate');
+    return this.result(request.did);
   }
 
   /**
@@ -124,12 +124,11 @@ export class RegistrarService {
     if (owner !== issuer.id) throw forbidden(`${did} belongs to another issuer`);
   }
 
-  private async result(did: string, type: string): Promise<RegistrationResultDto> {
-    const chain = await this.resolver.chain(did);
-    const row = chain!.rows.at(-1)!;
+  /** The registrar answer for the operation that just landed (the latest of the DID's chain). */
+  private async result(did: string): Promise<RegistrationResultDto> {
+    const chain = (await this.resolver.chain(did))!;
     const resolved = await this.resolver.resolve(did);
-    const operation = chain!.items.at(-1)!.operation;
-    return registrationResult({ did, operation: { ...operation, type } as typeof operation, entry: row }, resolved);
+    return registrationResult({ did, operation: chain.items.at(-1)!.operation, entry: chain.rows.at(-1)! }, resolved);
   }
 
   /** Veramo wraps our errors in plain Errors at times; surface the DomainError underneath. */

@@ -83,7 +83,8 @@ export class RegistryController {
     if (!representation) {
       return this.resolutionError(reply, 'REPRESENTATION_NOT_SUPPORTED', `cannot answer in ${accept}; accept ${DID_RESOLUTION} or ${DID_JSON}`);
     }
-    const result = await this.resolver.resolve(decodeURIComponent(did), query);
+    // Fastify has already percent-decoded the path parameter: decoding again would corrupt a DID with '%'.
+    const result = await this.resolver.resolve(did, query);
     const error = result.didResolutionMetadata.error;
     if (error) return this.resolutionError(reply, error, String(result.didResolutionMetadata.message ?? error));
     const deactivated = result.didDocumentMetadata.deactivated === true;
@@ -100,7 +101,7 @@ export class RegistryController {
   @ApiOperation({ summary: "A DID's signed operations, each with an inclusion proof against the latest checkpoint." })
   @ApiOkResponse({ type: DidLogDto })
   log(@Param('did') did: string): Promise<DidLogDto> {
-    return this.didLog.log(decodeURIComponent(did));
+    return this.didLog.log(did);
   }
 
   /** The home region's answer, as it gave it; 503 problem+json when it cannot be reached. */
