@@ -11,13 +11,14 @@ export function envelope(format: CredentialFormat, token: string): Record<string
 /** The token and its format from an enveloped credential or a bare token. */
 export function unwrap(input: unknown): { token: string; format: CredentialFormat | undefined } {
   if (typeof input === 'string') return { token: input.trim(), format: undefined };
-  if (input && typeof input === 'object' && (input as { type?: unknown }).type === 'EnvelopedVerifiableCredential') {
+  const type = input && typeof input === 'object' ? (input as { type?: unknown }).type : undefined;
+  if (type === 'EnvelopedVerifiableCredential' || type === 'EnvelopedVerifiablePresentation') {
     const id = String((input as { id?: unknown }).id ?? '');
     const match = /^data:application\/([a-z0-9+_-]+)(?:;[^,]*)?,(.+)$/s.exec(id);
-    if (!match) throw new InvalidInputError('an EnvelopedVerifiableCredential has id data:application/<format>,<token>');
+    if (!match) throw new InvalidInputError(`an ${String(type)} has id data:application/<format>,<token>`);
     const format = FORMATS.find((f) => f === match[1]);
     if (!format) throw new InvalidInputError(`unsupported credential media type application/${match[1]}`);
     return { token: match[2]!, format };
   }
-  throw new InvalidInputError('verifiableCredential must be an EnvelopedVerifiableCredential or a token string');
+  throw new InvalidInputError('expected an enveloped credential or presentation, or a token string');
 }

@@ -2,19 +2,19 @@ import { Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common
 import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentIssuer, IssuerGuard, type IssuerPrincipal } from '../auth/issuer.guard.js';
-import { IssueRequestDto, IssueResponseDto, VerificationResultDto, VerifyRequestDto } from './dto/credentials.dto.js';
+import { IssueRequestDto, IssueResponseDto, VerificationResultDto, VerifyPresentationRequestDto, VerifyRequestDto } from './dto/credentials.dto.js';
 import { IssuanceService } from './issuance.service.js';
 import { VerificationService } from './verification.service.js';
 
 @ApiTags('credentials')
-@Controller('credentials')
+@Controller()
 export class CredentialsController {
   constructor(
     private readonly issuance: IssuanceService,
     private readonly verification: VerificationService,
   ) {}
 
-  @Post('issue')
+  @Post('credentials/issue')
   @HttpCode(201)
   @UseGuards(IssuerGuard)
   @ApiBearerAuth()
@@ -27,12 +27,22 @@ export class CredentialsController {
     return this.issuance.issue(issuer, body);
   }
 
-  @Post('verify')
+  @Post('credentials/verify')
   @ApiOperation({ summary: "W3C VC API: verify a credential from this region's own ledger copy; lists every check." })
   @ApiOkResponse({ type: VerificationResultDto, description: 'verified' })
   @ApiBadRequestResponse({ type: VerificationResultDto, description: 'not verified: the same shape, with the failed checks in errors' })
   async verify(@Body() body: VerifyRequestDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<VerificationResultDto> {
     const result = await this.verification.verify(body.verifiableCredential, body.options);
+    void reply.status(result.verified ? 200 : 400);
+    return result;
+  }
+
+  @Post('presentations/verify')
+  @ApiOperation({ summary: 'W3C VC API: verify an SD-JWT presentation with key binding (options.challenge = nonce, options.domain = audience).' })
+  @ApiOkResponse({ type: VerificationResultDto, description: 'verified: the disclosed content' })
+  @ApiBadRequestResponse({ type: VerificationResultDto, description: 'not verified: the failed checks in errors' })
+  async verifyPresentation(@Body() body: VerifyPresentationRequestDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<VerificationResultDto> {
+    const result = await this.verification.verify(body.verifiablePresentation, { ...body.options, requireHolderBinding: true });
     void reply.status(result.verified ? 200 : 400);
     return result;
   }

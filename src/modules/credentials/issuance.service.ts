@@ -1,15 +1,21 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { SDJwtInstance } from '@sd-jwt/core';
+import { digest, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { CompactSign } from 'jose';
 import { envelope } from '../../domain/credentials/envelope.js';
 import { issuerId, parseCredential, typesOf, VCDM1_CONTEXT, type Credential } from '../../domain/credentials/vcdm.js';
+import { disclosureFrame } from '../../domain/credentials/sd-jwt.js';
+import { parseMultikey, validatePublicJwk, type PublicJwk } from '../../domain/did/index.js';
 import { ConflictError, InvalidInputError } from '../../domain/errors.js';
+import { NetworkService } from '../network/network.service.js';
+import { ResolverService } from '../registry/resolver.service.js';
 import type { IssuerPrincipal } from '../auth/issuer.guard.js';
 import { RegistrarService } from '../registry/registrar.service.js';
 import { CredentialRecordRepository } from './credential-record.repository.js';
 import type { IssueRequestDto, IssueResponseDto } from './dto/credentials.dto.js';
 
-const IMPLEMENTED = ['vc+jwt', 'jwt_vc_json'];
+const IMPLEMENTED = ['vc+jwt', 'jwt_vc_json', 'vc+sd-jwt', 'dc+sd-jwt'];
 
 /** Secures VCDM 2.0 credentials with keys the issuer's DIDs hold in this region. */
 @Injectable()
@@ -17,7 +23,39 @@ export class IssuanceService {
   constructor(
     private readonly registrar: RegistrarService,
     private readonly records: CredentialRecordRepository,
+    private readonly resolver: ResolverService,
+    private readonly network: NetworkService,
   ) {}
+
+  /** The holder's public JWK: given directly, or the first authentication key of a DID resolved locally. */
+  private async holderKey(holder: string | Record<string, unknown>): Promise<PublicJwk> {
+    const bad = (why: string) => new InvalidInputError(`options.holder ${why}`, { errors: [{ pointer: '/options/holder', detail: why }] });
+    if (typeof holder === 'object') {
+      try {
+        return validatePublicJwk(holder).jwk;
+      } catch (error) {
+        throw bad((error as Error).message);
+      }
+    }
+    const resolved = await this.resolver.resolve(holder);
+    const doc = resolved.didDocument as { verificationMethod?: { id: string; publicKeyJwk?: unknown; publicKeyMultibase?: string }[]; authentication?: (string | { id: string })[] } | null;
+    if (!doc) throw bad(`${holder} does not resolve here`);
+    const ref = doc.authentication?.[0];
+    const id = typeof ref === 'string' ? ref : ref?.id;
+    const method = doc.verificationMethod?.find((m) => m.id === id || `${holder}${m.id}` === id);
+    try {
+      if (method?.publicKeyJwk) return validatePublicJwk(method.publicKeyJwk).jwk;
+      if (method?.publicKeyMultibase) return parseMultikey(method.publicKeyMultibase).jwk;
+    } catch (error) {
+      throw bad((error as Error).message);
+    }
+    throw bad(`${holder} has no authentication key`);
+  }
+
+  private defaultVct(credential: Credential): string {
+    const types = typesOf(credential);
+    return `${this.network.self.url}/vct/${encodeURIComponent(types[types.length - 1]!)}`;
+  }
 
   async issue(issuer: IssuerPrincipal, request: IssueRequestDto): Promise<IssueResponseDto> {
     const format = request.options?.format ?? 'vc+jwt';
@@ -26,8 +64,8 @@ export class IssuanceService {
     }
     const credential = parseCredential(request.credential);
     const did = issuerId(credential);
-    if (format === 'jwt_vc_json' && Array.isArray(credential.credentialSubject) && credential.credentialSubject.length > 1) {
-      throw new InvalidInputError('a jwt_vc_json credential has one subject (its sub claim)', { errors: [{ pointer: '/credential/credentialSubject', detail: 'one subject only' }] });
+    if ((format === 'jwt_vc_json' || format === 'dc+sd-jwt') && Array.isArray(credential.credentialSubject) && credential.credentialSubject.length > 1) {
+      throw new InvalidInputError(`a ${format} credential has one subject (its sub claim)`, { errors: [{ pointer: '/credential/credentialSubject', detail: 'one subject only' }] });
     }
     const { kid, alg, key } = await this.registrar.assertionKey(issuer, did);
     const id = credential.id ?? `urn:uuid:${randomUUID()}`;
@@ -35,11 +73,28 @@ export class IssuanceService {
     // iat (a NumericDate with milliseconds) records when it was signed, so verifiers resolve
     // the issuer's keys as they were then.
     const iat = Date.now() / 1000;
-    const [payload, header] =
-      format === 'vc+jwt'
-        ? [{ ...credential, id, iat }, { alg, typ: 'vc+jwt', cty: 'vc', kid }] // W3C VC-JOSE-COSE: the payload is the credential
-        : [legacyJwtClaims({ ...credential, id }, did, iat), { alg, typ: 'JWT', kid }];
-    const token = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader(header).sign(key);
+    const pointers = request.options?.selectivelyDisclosable ?? [];
+    if (pointers.length > 0 && !format.includes('sd-jwt')) {
+      throw new InvalidInputError(`options.selectivelyDisclosable needs an SD-JWT format; ${format} discloses everything`, { errors: [{ pointer: '/options/selectivelyDisclosable', detail: 'needs vc+sd-jwt or dc+sd-jwt' }] });
+    }
+    const cnf = request.options?.holder === undefined ? undefined : { jwk: await this.holderKey(request.options.holder) };
+    let token: string;
+    if (format === 'vc+jwt' || format === 'jwt_vc_json') {
+      const [payload, header] =
+        format === 'vc+jwt'
+          ? [{ ...credential, id, iat }, { alg, typ: 'vc+jwt', cty: 'vc', kid }] // W3C VC-JOSE-COSE: the payload is the credential
+          : [legacyJwtClaims({ ...credential, id }, did, iat), { alg, typ: 'JWT', kid }];
+      token = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader(header).sign(key);
+    } else if (format === 'vc+sd-jwt') {
+      // W3C VC-JOSE-COSE with SD-JWT: the credential is the payload, pointed claims become disclosures.
+      const payload = { ...credential, id, iat, ...(cnf ? { cnf } : {}) };
+      token = await sdJwt(alg, key).issue(payload, disclosureFrame(payload, pointers) as never, { header: { typ: 'vc+sd-jwt', cty: 'vc', kid } });
+    } else {
+      // IETF SD-JWT VC: the subject's claims at the top level, /credentialSubject/x pointers lift to x.
+      const payload = sdJwtVcClaims({ ...credential, id }, did, Math.floor(iat), request.options?.vct ?? this.defaultVct(credential), cnf);
+      const frame = disclosureFrame(payload, pointers, (segments) => (segments[0] === 'credentialSubject' ? segments.slice(1) : segments));
+      token = await sdJwt(alg, key).issue(payload, frame as never, { header: { typ: 'dc+sd-jwt', kid } });
+    }
     await this.records.insert({
       id,
       tenantId: issuer.id,
@@ -71,5 +126,37 @@ function legacyJwtClaims(credential: Credential & { id: string }, issuer: string
     nbf: Math.floor((validFrom ? Date.parse(validFrom) : iat * 1000) / 1000),
     ...(validUntil ? { exp: Math.floor(Date.parse(validUntil) / 1000) } : {}),
     iat,
+  };
+}
+
+/** An @sd-jwt/core instance that signs with a node:crypto key (JOSE signature encoding). */
+function sdJwt(alg: 'EdDSA' | 'ES256', key: KeyObject): SDJwtInstance<Record<string, unknown>> {
+  return new SDJwtInstance({
+    hasher: digest,
+    hashAlg: 'sha-256',
+    saltGenerator: generateSalt,
+    signAlg: alg,
+    signer: (data: string) =>
+      (alg === 'EdDSA' ? sign(null, Buffer.from(data), key) : sign('sha256', Buffer.from(data), { key, dsaEncoding: 'ieee-p1363' })).toString('base64url'),
+  });
+}
+
+/** IETF SD-JWT VC claims (DESIGN.md section 3): subject claims at the top level, its id as sub. */
+function sdJwtVcClaims(credential: Credential & { id: string }, issuer: string, iat: number, vct: string, cnf: { jwk: PublicJwk } | undefined): Record<string, unknown> {
+  const subject = (Array.isArray(credential.credentialSubject) ? credential.credentialSubject[0] : credential.credentialSubject) as Record<string, unknown>;
+  const { id: subjectId, ...claims } = subject;
+  for (const reserved of ['iss', 'vct', 'iat', 'nbf', 'exp', 'cnf', 'status', 'sub', 'jti']) {
+    if (reserved in claims) throw new InvalidInputError(`credentialSubject.${reserved} collides with an SD-JWT VC claim`, { errors: [{ pointer: `/credential/credentialSubject/${reserved}`, detail: 'reserved in dc+sd-jwt' }] });
+  }
+  return {
+    ...claims,
+    iss: issuer,
+    vct,
+    jti: credential.id,
+    iat,
+    ...(typeof subjectId === 'string' ? { sub: subjectId } : {}),
+    ...(credential.validFrom ? { nbf: Math.floor(Date.parse(credential.validFrom) / 1000) } : {}),
+    ...(credential.validUntil ? { exp: Math.floor(Date.parse(credential.validUntil) / 1000) } : {}),
+    ...(cnf ? { cnf } : {}),
   };
 }

@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { SDJwt } from '@sd-jwt/core';
+import { digest } from '@sd-jwt/crypto-nodejs';
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { unwrap } from '../../domain/credentials/envelope.js';
+import { unreferencedDisclosure } from '../../domain/credentials/sd-jwt.js';
 import { issuerId, VCDM1_CONTEXT, VCDM2_CONTEXT } from '../../domain/credentials/vcdm.js';
 import { parseMultikey } from '../../domain/did/index.js';
 import { ResolverService } from '../registry/resolver.service.js';
@@ -77,6 +81,18 @@ const PROFILES: Record<'vc+jwt' | 'jwt_vc_json', JwtProfile> = {
 };
 
 type VerificationMethod = { id: string; publicKeyJwk?: JWK; publicKeyMultibase?: string };
+
+export interface VerifyOptions {
+  clockSkewSeconds?: number;
+  /** Presentations: the nonce the holder's key-binding JWT must carry. */
+  challenge?: string;
+  /** Presentations: the audience the holder's key-binding JWT must name. */
+  domain?: string;
+  /** Presentations: key binding is required. */
+  requireHolderBinding?: boolean;
+}
+
+const KB_MAX_AGE_SECONDS = 300;
 type Document = { id: string; verificationMethod?: VerificationMethod[]; assertionMethod?: (string | VerificationMethod)[] };
 
 /**
@@ -87,7 +103,7 @@ type Document = { id: string; verificationMethod?: VerificationMethod[]; asserti
 export class VerificationService {
   constructor(private readonly resolver: ResolverService) {}
 
-  async verify(input: unknown, options: { clockSkewSeconds?: number } = {}): Promise<VerificationResultDto> {
+  async verify(input: unknown, options: VerifyOptions = {}): Promise<VerificationResultDto> {
     const report = new Report();
     let token: string;
     let format: string | undefined;
@@ -95,6 +111,11 @@ export class VerificationService {
       ({ token, format } = unwrap(input));
     } catch (error) {
       report.fail('format', (error as Error).message);
+      return report.result(null);
+    }
+    if (token.includes('~') || format === 'vc+sd-jwt' || format === 'dc+sd-jwt') return this.verifySdJwt(report, token, format, options);
+    if (options.requireHolderBinding) {
+      report.fail('format', 'presentations are verified as SD-JWT with key binding; VP JWT is not supported yet');
       return report.result(null);
     }
     let header: ReturnType<typeof decodeProtectedHeader>;
@@ -175,6 +196,139 @@ export class VerificationService {
     await this.checkIssuerNow(report, did, signer);
     report.skip('status', 'status lists are not checked yet');
     return report.result(credential);
+  }
+
+  /**
+   * SD-JWT (vc+sd-jwt, dc+sd-jwt): issuer signature as for the other JWT formats, then every
+   * disclosure must be referenced by a digest (RFC 9901 7.1), then the key-binding JWT when
+   * there is one or when the caller requires it.
+   */
+  private async verifySdJwt(report: Report, token: string, envelopeFormat: string | undefined, options: VerifyOptions): Promise<VerificationResultDto> {
+    const parts = token.split('~');
+    const issuerJwt = parts[0]!;
+    const kbJwt = parts[parts.length - 1]!;
+    const disclosures = parts.slice(1, -1).filter((d) => d !== '');
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    let payload: Record<string, unknown>;
+    try {
+      header = decodeProtectedHeader(issuerJwt);
+      payload = JSON.parse(Buffer.from(issuerJwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    } catch {
+      report.fail('format', 'the SD-JWT does not start with a compact JWS with a JSON payload');
+      return report.result(null);
+    }
+    const format = envelopeFormat ?? String(header.typ);
+    if ((format !== 'vc+sd-jwt' && format !== 'dc+sd-jwt') || header.typ !== format) {
+      report.fail('format', `expected vc+sd-jwt or dc+sd-jwt (typ of the same name); got ${format} with typ ${String(header.typ)}`);
+      return report.result(null);
+    }
+    report.pass('format', format);
+    const alg = String(header.alg);
+    if (!ALGORITHMS[alg]) {
+      report.fail('algorithm', `alg ${alg} is not allowed; allowed: ${Object.keys(ALGORITHMS).join(', ')}`);
+      return report.result(null);
+    }
+    report.pass('algorithm', alg);
+    const issuer = format === 'dc+sd-jwt' ? String(payload.iss) : issuerId(payload as { issuer: unknown });
+    const kid = typeof header.kid === 'string' ? header.kid : undefined;
+    const did = (kid ?? issuer).split('#')[0]!;
+    const signer = await this.checkIssuerSignature(report, issuerJwt, alg, did, kid, numericDateMs(payload.iat));
+    if (!signer) return report.result(null);
+    const why = unreferencedDisclosure(payload, disclosures);
+    if (why) {
+      report.fail('disclosures', why);
+      return report.result(null);
+    }
+    let disclosed: Record<string, unknown>;
+    try {
+      const sdjwt = await SDJwt.fromEncode(parts.slice(0, -1).join('~') + '~', digest);
+      disclosed = (await sdjwt.getClaims(digest)) as Record<string, unknown>;
+      report.pass('disclosures', `${disclosures.length} disclosed`);
+    } catch (error) {
+      report.fail('disclosures', (error as Error).message);
+      return report.result(null);
+    }
+    await this.checkKeyBinding(report, payload, parts.slice(0, -1).join('~') + '~', kbJwt, options);
+    const { _sd_alg: _alg, iat: _iat, ...content } = disclosed;
+    if (format === 'vc+sd-jwt') {
+      const contexts = content['@context'];
+      if (Array.isArray(contexts) && contexts[0] === VCDM2_CONTEXT) report.pass('data-model', 'VCDM 2.0');
+      else report.fail('data-model', `@context must start with ${VCDM2_CONTEXT}`);
+    } else if (typeof content.vct === 'string') report.pass('data-model', `SD-JWT VC ${content.vct}`);
+    else report.fail('data-model', 'an SD-JWT VC has a vct claim');
+    if (issuer === did) report.pass('issuer', did);
+    else report.fail('issuer', `the credential names issuer ${issuer} but is signed by ${did}`);
+    this.checkValidity(report, format === 'dc+sd-jwt' ? { validFrom: isoOf(content.nbf), validUntil: isoOf(content.exp) } : content, options.clockSkewSeconds);
+    await this.checkIssuerNow(report, did, signer);
+    report.skip('status', 'status lists are not checked yet');
+    return report.result(content);
+  }
+
+  /** Resolves the issuer as it was at `signedAt`, and verifies a compact JWS with its assertion key. */
+  private async checkIssuerSignature(report: Report, jws: string, alg: string, did: string, kid: string | undefined, signedAt: number | undefined): Promise<string | undefined> {
+    if (!did.startsWith('did:') || (kid !== undefined && !kid.includes('#'))) {
+      report.fail('issuer', 'the signer must be a DID: kid a DID URL naming the verification method, or the issuer a DID');
+      return undefined;
+    }
+    const atIssuance = await this.resolver.resolve(did, signedAt === undefined ? {} : { versionTime: new Date(signedAt).toISOString() });
+    if (atIssuance.didResolutionMetadata.error) {
+      report.fail('issuer', `the issuer ${did} does not resolve from this region's ledger: ${String(atIssuance.didResolutionMetadata.message ?? atIssuance.didResolutionMetadata.error)}`);
+      return undefined;
+    }
+    const document = atIssuance.didDocument as unknown as Document;
+    const candidates = kid ? [this.assertionMethod(document, kid)].filter((m) => m !== undefined) : this.assertionMethods(document);
+    let mismatch: string | undefined;
+    for (const method of candidates) {
+      let jwk: JWK;
+      try {
+        jwk = method.publicKeyJwk ?? (parseMultikey(method.publicKeyMultibase).jwk as JWK);
+      } catch {
+        continue;
+      }
+      if (jwk.kty !== ALGORITHMS[alg]!.kty || jwk.crv !== ALGORITHMS[alg]!.crv) {
+        mismatch = `alg ${alg} does not match the ${String(jwk.crv ?? jwk.kty)} key of ${method.id}`;
+        continue;
+      }
+      try {
+        await compactVerify(jws, await importJWK(jwk, alg), { algorithms: [alg] });
+        report.pass('signature', method.id);
+        return method.id;
+      } catch {
+        // try the next method
+      }
+    }
+    report.fail('signature', candidates.length === 0 ? `${kid ?? did} is not an assertion method at the time of issuance` : (kid && mismatch) || `the signature does not verify with ${kid ?? `any assertion method of ${did}`}`);
+    return undefined;
+  }
+
+  /** RFC 9901 key binding: signed by cnf.jwk, over this very presentation, fresh, for this nonce and audience. */
+  private async checkKeyBinding(report: Report, payload: Record<string, unknown>, presented: string, kbJwt: string, options: VerifyOptions): Promise<void> {
+    const required = options.requireHolderBinding || options.challenge !== undefined || options.domain !== undefined;
+    if (kbJwt === '') {
+      if (required) report.fail('holder-binding', 'the presentation has no key-binding JWT');
+      else report.skip('holder-binding', 'no key-binding JWT (not a presentation)');
+      return;
+    }
+    const fail = (why: string) => report.fail('holder-binding', why);
+    const cnf = (payload.cnf as { jwk?: JWK } | undefined)?.jwk;
+    if (!cnf) return fail('the credential binds no holder key (cnf) but a key-binding JWT was presented');
+    try {
+      const header = decodeProtectedHeader(kbJwt);
+      const alg = String(header.alg);
+      if (header.typ !== 'kb+jwt' || !ALGORITHMS[alg] || cnf.kty !== ALGORITHMS[alg]!.kty || cnf.crv !== ALGORITHMS[alg]!.crv) {
+        return fail(`the key-binding JWT must be typ kb+jwt signed with the holder's ${String(cnf.crv)} key (EdDSA or ES256)`);
+      }
+      const { payload: raw } = await compactVerify(kbJwt, await importJWK(cnf, alg), { algorithms: [alg] });
+      const kb = JSON.parse(new TextDecoder().decode(raw)) as { nonce?: unknown; aud?: unknown; iat?: unknown; sd_hash?: unknown };
+      if (kb.sd_hash !== createHash('sha256').update(presented, 'ascii').digest('base64url')) return fail('sd_hash does not match this presentation');
+      if (options.challenge !== undefined && kb.nonce !== options.challenge) return fail('the nonce is not the challenge');
+      if (options.domain !== undefined && kb.aud !== options.domain) return fail('the audience is not the domain');
+      const age = Date.now() / 1000 - Number(kb.iat);
+      if (!Number.isFinite(age) || age > KB_MAX_AGE_SECONDS || age < -DEFAULT_SKEW_SECONDS) return fail(`the key-binding JWT is not fresh (iat ${String(kb.iat)})`);
+      report.pass('holder-binding', 'signed by the holder key in cnf');
+    } catch {
+      fail("the key-binding JWT does not verify with the holder's key");
+    }
   }
 
   private assertionMethods(document: Document): VerificationMethod[] {

@@ -1,12 +1,31 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { IsArray, IsIn, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
 
 export class IssueOptionsDto {
   /** Securing format (DESIGN.md section 3). */
   @IsOptional()
   @IsIn(['vc+jwt', 'vc+sd-jwt', 'dc+sd-jwt', 'jwt_vc_json'])
   format?: 'vc+jwt' | 'vc+sd-jwt' | 'dc+sd-jwt' | 'jwt_vc_json';
+
+  /**
+   * JSON pointers into the request's credential of the claims to make selectively disclosable
+   * (vc+sd-jwt, dc+sd-jwt).
+   * @example ["/credentialSubject/birthDate"]
+   */
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  selectivelyDisclosable?: string[];
+
+  /** The holder's key for key binding (`cnf`): a DID (its first authentication key) or a public JWK. */
+  @IsOptional()
+  holder?: string | Record<string, unknown>;
+
+  /** dc+sd-jwt: the `vct` (default: a URL naming the credential's last type). */
+  @IsOptional()
+  @IsString()
+  vct?: string;
 }
 
 export class IssueRequestDto {
@@ -51,6 +70,33 @@ export class VerifyRequestDto {
   @ValidateNested()
   @Type(() => VerifyOptionsDto)
   options?: VerifyOptionsDto;
+}
+
+export class PresentationOptionsDto extends VerifyOptionsDto {
+  /** The nonce the holder's key-binding JWT must carry. */
+  @IsOptional()
+  @IsString()
+  challenge?: string;
+
+  /** The audience (this relying party) the key-binding JWT must name. */
+  @IsOptional()
+  @IsString()
+  domain?: string;
+}
+
+export class VerifyPresentationRequestDto {
+  /**
+   * An SD-JWT presentation with key binding (`<jwt>~<disclosures>~<kb-jwt>`), bare or enveloped.
+   * @example "eyJ…~WyJ…~eyJ…"
+   */
+  @ApiProperty({ oneOf: [{ type: 'object', additionalProperties: true }, { type: 'string' }] })
+  @IsOptional()
+  verifiablePresentation!: Record<string, unknown> | string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PresentationOptionsDto)
+  options?: PresentationOptionsDto;
 }
 
 export class VerificationCheckDto {

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { InvalidInputError } from '../errors.js';
+
+/** A disclosure frame in the @sd-jwt/core shape: `{claim: {…}, _sd: ['name', 0, …]}`. */
+export type Frame = { _sd?: (string | number)[] } & { [key: string]: Frame | (string | number)[] | undefined };
+
+const unescape = (segment: string) => segment.replace(/~1/g, '/').replace(/~0/g, '~');
+
+/**
+ * Turns `options.selectivelyDisclosable` JSON pointers into a disclosure frame over `payload`.
+ * `rebase` maps a request pointer to its place in the payload (dc+sd-jwt lifts
+ * /credentialSubject/x to the top-level x). Every pointer must name a present claim.
+ */
+export function disclosureFrame(payload: Record<string, unknown>, pointers: readonly string[], rebase: (segments: string[]) => string[] = (s) => s): Frame {
+  const frame: Frame = {};
+  pointers.forEach((pointer, i) => {
+    const fail = (why: string) => new InvalidInputError(`options.selectivelyDisclosable/${i} (${pointer}) ${why}`, { errors: [{ pointer: `/options/selectivelyDisclosable/${i}`, detail: why }] });
+    if (!pointer.startsWith('/') || pointer === '/') throw fail('must be a JSON pointer to a claim, like /credentialSubject/birthDate');
+    const segments = rebase(pointer.slice(1).split('/').map(unescape));
+    if (segments.length === 0) throw fail('names no claim');
+    let value: unknown = payload;
+    let node = frame;
+    segments.forEach((segment, depth) => {
+      const last = depth === segments.length - 1;
+      const container = value;
+      const key: string | number = Array.isArray(container) ? Number(segment) : segment;
+      if (container === null || typeof container !== 'object' || !(key in (container as object)) || (Array.isArray(container) && !Number.isInteger(key))) {
+        throw fail('names no claim of the credential');
+      }
+      value = (container as Record<string | number, unknown>)[key];
+      if (last) {
+        if (['@context', 'type', 'issuer', 'iss', 'vct', 'cnf', 'status', 'nbf', 'exp', 'iat', 'credentialStatus'].includes(String(key)) && depth === 0) {
+          throw fail('is a claim verifiers always need: it cannot be selectively disclosable');
+        }
+        node._sd = [...(node._sd ?? []), key];
+      } else {
+        node[String(key)] = (node[String(key)] as Frame | undefined) ?? {};
+        node = node[String(key)] as Frame;
+      }
+    });
+  });
+  return frame;
+}
+
+/** base64url SHA-256 of a disclosure as it appears in the SD-JWT (RFC 9901 section 4.2.3). */
+export const disclosureDigest = (disclosure: string): string => createHash('sha256').update(disclosure, 'ascii').digest('base64url');
+
+/**
+ * RFC 9901 7.1: every disclosure must be referenced exactly once by a digest in the payload or
+ * in another disclosure's value; a foreign or altered disclosure is refused. Returns why not.
+ */
+export function unreferencedDisclosure(payload: Record<string, unknown>, disclosures: readonly string[]): string | undefined {
+  const referenced = new Set<string>();
+  const collect = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) {
+        if (item && typeof item === 'object' && !Array.isArray(item) && typeof (item as { '...'?: unknown })['...'] === 'string') referenced.add((item as { '...': string })['...']);
+        else collect(item);
+      }
+    } else if (value && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (key === '_sd' && Array.isArray(item)) item.forEach((d) => typeof d === 'string' && referenced.add(d));
+        else collect(item);
+      }
+    }
+  };
+  collect(payload);
+  const seen = new Set<string>();
+  for (const disclosure of disclosures) {
+    const digest = disclosureDigest(disclosure);
+    if (seen.has(digest)) return 'a disclosure appears twice';
+    seen.add(digest);
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(Buffer.from(disclosure, 'base64url').toString('utf8'));
+    } catch {
+      return 'a disclosure is not base64url JSON';
+    }
+    if (!Array.isArray(decoded) || (decoded.length !== 2 && decoded.length !== 3)) return 'a disclosure is not [salt, (name,) value]';
+    collect([decoded[decoded.length - 1]]);
+  }
+  for (const digest of seen) if (!referenced.has(digest)) return 'a disclosure is not referenced by the credential (altered, or from another credential)';
+  return undefined;
+}
