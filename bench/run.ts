@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers are read loosely here */
 /**
  * `npm run bench`: the performance suite (DESIGN.md section 7). Both regions run as real
  * processes from the build on loopback, each with its own SQLite database (or PostgreSQL with
@@ -13,7 +14,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { base58 } from '@scure/base';
 import canonicalize from 'canonicalize';
+import { SDJwtInstance } from '@sd-jwt/core';
+import { digest, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { Resolver } from 'did-resolver';
+import { CompactSign, compactVerify } from 'jose';
 
 const root = process.cwd();
 const dist = (file: string) => join(root, 'dist/src', file);
@@ -119,6 +123,52 @@ async function startRegions(): Promise<{ urls: Record<string, string>; children:
   return { urls, children, dir };
 }
 
+async function asyncOpsPerSecond(run: () => Promise<void>, seconds = 1): Promise<number> {
+  const end = performance.now() + seconds * 1000;
+  let n = 0;
+  while (performance.now() < end) {
+    await run();
+    n++;
+  }
+  return n / seconds;
+}
+
+/** Issuance/s in eu and verification/s in ap per format, over HTTP, 32 in flight. */
+async function benchCredentials(urls: Record<string, string>, joseSign: number, joseVerify: number, sdIssue: number): Promise<void> {
+  const json = async (url: string, body: unknown, token?: string) => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
+  };
+  const { apiKey } = (await json(`${urls.eu}/admin/issuers`, { name: 'Bench University' }, 'b'.repeat(40))).body;
+  const did = (await json(`${urls.eu}/1.0/create?method=isthmus`, { options: { verificationMethodType: 'Multikey' } }, apiKey)).body.didState.did;
+  const subject = Object.fromEntries([['id', 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK'], ...Array.from({ length: 8 }, (_, i) => [`claim${i}`, `value ${i}`])]);
+  const credential = { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential', 'BenchCredential'], issuer: did, credentialSubject: subject };
+  const sdPointers = Object.keys(subject).filter((k) => k !== 'id').map((k) => `/credentialSubject/${k}`);
+  for (;;) {
+    const status = (await (await fetch(`${urls.ap}/ledger/status`)).json()) as { logs: { log: string; lagEntries: number; acceptedSize: number }[] };
+    const eu = status.logs.find((l) => l.log === 'eu')!;
+    if (eu.lagEntries === 0 && eu.acceptedSize > 0) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await new Promise((r) => setTimeout(r, 1500)); // let ap see the DID's create
+  for (const format of ['vc+jwt', 'vc+sd-jwt', 'dc+sd-jwt', 'jwt_vc_json'] as const) {
+    const options = { format, ...(format.includes('sd-jwt') ? { selectivelyDisclosable: sdPointers } : {}) };
+    const tokens: unknown[] = [];
+    const issued = await load(400, 32, async () => {
+      const res = await json(`${urls.eu}/credentials/issue`, { credential, options }, apiKey);
+      if (res.status !== 201) throw new Error(`issue ${format} answered ${res.status}: ${JSON.stringify(res.body)}`);
+      tokens.push(res.body.verifiableCredential);
+    });
+    const floor = format.includes('sd-jwt') ? ['@sd-jwt issue', sdIssue] : ['jose sign', joseSign];
+    rows.push({ what: `issue ${format} over HTTP (eu), 32 in flight`, value: issued.perSecond, unit: 'ops/s', baseline: floor[0] as string, ratio: issued.perSecond / (floor[1] as number), p50: pct(issued.latencies, 0.5), p99: pct(issued.latencies, 0.99) });
+    const verified = await load(800, 32, async (i) => {
+      const res = await json(`${urls.ap}/credentials/verify`, { verifiableCredential: tokens[i % tokens.length] });
+      if (res.status !== 200) throw new Error(`verify ${format} answered ${res.status}: ${JSON.stringify(res.body.errors)}`);
+    });
+    rows.push({ what: `verify ${format} over HTTP (ap, issuer region idle), 32 in flight`, value: verified.perSecond, unit: 'ops/s', baseline: 'jose verify', ratio: verified.perSecond / joseVerify, p50: pct(verified.latencies, 0.5), p99: pct(verified.latencies, 0.99) });
+  }
+}
+
 async function main(): Promise<void> {
   // Baselines: the floor under every figure, measured here and now.
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
@@ -134,6 +184,19 @@ async function main(): Promise<void> {
   for (let i = 0; i < 20000; i++) await keyResolver.resolve(didKey);
   const resolverFloor = 20000 / ((performance.now() - t0) / 1000);
   rows.push({ what: 'baseline: did-resolver in-process (trivial driver)', value: resolverFloor, unit: 'ops/s' });
+
+  // Library floors for credentials, one at a time in this process.
+  const joseKey = generateKeyPairSync('ed25519');
+  const claims = new TextEncoder().encode(JSON.stringify({ vc: 'x'.repeat(400) }));
+  const joseToken = await new CompactSign(claims).setProtectedHeader({ alg: 'EdDSA' }).sign(joseKey.privateKey);
+  const joseSign = await asyncOpsPerSecond(async () => void (await new CompactSign(claims).setProtectedHeader({ alg: 'EdDSA' }).sign(joseKey.privateKey)));
+  const joseVerify = await asyncOpsPerSecond(async () => void (await compactVerify(joseToken, joseKey.publicKey)));
+  rows.push({ what: 'baseline: jose CompactSign EdDSA, one at a time', value: joseSign, unit: 'ops/s' });
+  rows.push({ what: 'baseline: jose compactVerify EdDSA, one at a time', value: joseVerify, unit: 'ops/s' });
+  const sd = new SDJwtInstance({ hasher: digest, saltGenerator: generateSalt, signAlg: 'EdDSA', signer: (data: string) => sign(null, Buffer.from(data), joseKey.privateKey).toString('base64url') });
+  const sdClaims = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`claim${i}`, `value ${i}`]));
+  const sdIssue = await asyncOpsPerSecond(async () => void (await sd.issue(sdClaims, { _sd: Object.keys(sdClaims) } as never)));
+  rows.push({ what: 'baseline: @sd-jwt/core issue, 8 SD claims', value: sdIssue, unit: 'ops/s' });
 
   const { urls, children, dir } = await startRegions();
   try {
@@ -170,6 +233,7 @@ async function main(): Promise<void> {
       });
       rows.push({ what: `resolve did:isthmus over HTTP (${label}), 32 in flight`, value: resolve.perSecond, unit: 'req/s', baseline: 'GET /health/live', ratio: resolve.perSecond / live.perSecond, p50: pct(resolve.latencies, 0.5), p99: pct(resolve.latencies, 0.99) });
     }
+    await benchCredentials(urls, joseSign, joseVerify, sdIssue);
     rows.push({ what: 'bench process RSS', value: process.memoryUsage().rss / 2 ** 20, unit: 'MiB' });
   } finally {
     for (const child of children) child.kill('SIGTERM');
