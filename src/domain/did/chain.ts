@@ -81,6 +81,14 @@ export function renderDocument(did: string, doc: OperationDocument): Record<stri
  * state at the selected version (default: the latest). Throws on the first broken rule.
  */
 export function foldChain(items: readonly ChainItem[], selection: VersionSelection = {}): FoldedDid {
+  return selectVersion(foldVersions(items), items, selection);
+}
+
+/**
+ * Verifies a whole chain once and returns the state after each operation (version 1…n), so
+ * any version can then be selected without verifying again (selectVersion).
+ */
+export function foldVersions(items: readonly ChainItem[]): FoldedDid[] {
   if (items.length === 0) throw new NotFoundError('the DID has no operations');
   const states: FoldedDid[] = [];
   let state: FoldedDid | null = null;
@@ -108,6 +116,11 @@ export function foldChain(items: readonly ChainItem[], selection: VersionSelecti
     };
     states.push(state);
   }
+  return states;
+}
+
+/** The state at the selected version (default: the latest) of an already verified chain. */
+export function selectVersion(states: readonly FoldedDid[], items: readonly ChainItem[], selection: VersionSelection = {}): FoldedDid {
   const chosen = select(states, items, selection);
   return chosen.version < states.length ? { ...chosen, metadata: { ...chosen.metadata, nextVersionId: String(chosen.version + 1) } } : chosen;
 }

@@ -13,6 +13,6 @@ export {
   type UnsignedOperation,
   type VerificationMethod,
 } from './operation.js';
-export { foldChain, renderDocument, validateNextOperation, type ChainItem, type DidDocumentMetadata, type FoldedDid, type VersionSelection } from './chain.js';
+export { foldChain, foldVersions, renderDocument, selectVersion, validateNextOperation, type ChainItem, type DidDocumentMetadata, type FoldedDid, type VersionSelection } from './chain.js';
 export { isIsthmusDid, parseDid, type ParsedDid } from './did-url.js';
 export { didJwkDocument, didKeyDocument } from './documents.js';

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Resolver, type DIDResolutionOptions, type DIDResolutionResult, type ParsedDID } from 'did-resolver';
 import { DomainError } from '../../domain/errors.js';
-import { didJwkDocument, didKeyDocument, foldChain, isIsthmusDid, type ChainItem, type FoldedDid } from '../../domain/did/index.js';
+import { didJwkDocument, didKeyDocument, foldVersions, isIsthmusDid, selectVersion, type ChainItem, type FoldedDid } from '../../domain/did/index.js';
 import type { LedgerEntryEntity } from '../ledger/ledger.entity.js';
 import { LedgerIntegrity, LedgerIntegrityError } from '../ledger/ledger-integrity.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
@@ -20,7 +20,9 @@ interface CachedChain {
   readonly latestIndex: number;
   readonly rows: LedgerEntryEntity[];
   readonly items: ChainItem[];
-  /** The fold of the whole chain: the current document. */
+  /** The state after each operation, verified once when the chain was loaded. */
+  readonly versions: FoldedDid[];
+  /** The latest version: the current document. */
   readonly current: FoldedDid;
 }
 
@@ -77,7 +79,7 @@ export class ResolverService implements OnModuleInit {
       const folded =
         versionId === undefined && versionTime === undefined
           ? chain.current
-          : foldChain(chain.items, {
+          : selectVersion(chain.versions, chain.items, {
               ...(versionId !== undefined ? { versionId: Number.parseInt(versionId, 10) } : {}),
               ...(versionTime !== undefined ? { versionTime: new Date(versionTime) } : {}),
             });
@@ -105,7 +107,8 @@ export class ResolverService implements OnModuleInit {
     const rows = await this.repository.didEntries(did);
     await this.integrity.checkEntries(rows);
     const items = chainItems(rows);
-    const chain = { latestIndex: latest, rows, items, current: foldChain(items) };
+    const versions = foldVersions(items);
+    const chain = { latestIndex: latest, rows, items, versions, current: selectVersion(versions, items) };
     this.chains.set(did, chain);
     return chain;
   }
