@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the JSON answers are read loosely in this test */
 import { generateKeyPairSync } from 'node:crypto';
 import { EdDSASigner } from 'did-jwt';
-import { createVerifiableCredentialJwt, verifyCredential } from 'did-jwt-vc';
+import { createVerifiableCredentialJwt, createVerifiablePresentationJwt, verifyCredential } from 'did-jwt-vc';
 import { Resolver } from 'did-resolver';
 import { CompactSign, compactVerify, importJWK, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,6 +132,36 @@ describe('jwt_vc_json (VCDM 1.1 JWT)', () => {
     expect(result.body.errors).toEqual([]);
     expect(result.body.verified).toBe(true);
     expect(result.body.credential.credentialSubject).toEqual({ id: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK', degree: 'BSc' });
+  });
+});
+
+describe('VP JWT presentations', () => {
+  it('verify when signed by the holder for this challenge and domain; every embedded credential is verified', async () => {
+    const holderKey = generateKeyPairSync('ed25519');
+    const holderDid = ed25519DidKey(Buffer.from(holderKey.publicKey.export({ format: 'jwk' }).x!, 'base64url'));
+    const holderSeed = new Uint8Array(holderKey.privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32));
+    const mkDid = (await post(net.eu.url!, '/1.0/create?method=isthmus', { options: { verificationMethodType: 'Multikey' } }, apiKey)).body.didState.did;
+    const vc = (await issue({ credential: credential(mkDid, { credentialSubject: { id: holderDid, degree: 'PhD' } }), options: { format: 'jwt_vc_json' } })).body.verifiableCredential;
+    await synced();
+    // The holder's wallet: did-jwt-vc, not our code.
+    const presentation = (challenge: string, domain: string, credentialJwt = tokenOf(vc)) =>
+      createVerifiablePresentationJwt(
+        { vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: [credentialJwt] }, holder: holderDid, nonce: challenge, aud: domain } as never,
+        { did: holderDid, signer: EdDSASigner(holderSeed), alg: 'EdDSA' },
+        { challenge, domain },
+      );
+    const verifyVp = (vp: string, challenge: string, domain: string) => post(net.ap.url!, '/presentations/verify', { verifiablePresentation: vp, options: { challenge, domain } });
+    const good = await verifyVp(await presentation('c-1', 'https://rp.example'), 'c-1', 'https://rp.example');
+    expect(good.body.errors).toEqual([]);
+    expect(good.status).toBe(200);
+    expect(good.body.credential.holder).toBe(holderDid);
+    expect(good.body.credential.verifiableCredential[0].credentialSubject).toEqual({ id: holderDid, degree: 'PhD' });
+    expect(failed((await verifyVp(await presentation('c-1', 'https://rp.example'), 'c-2', 'https://rp.example')).body)).toEqual(['holder-binding']);
+    expect(failed((await verifyVp(await presentation('c-1', 'https://rp.example'), 'c-1', 'https://other.example')).body)).toEqual(['holder-binding']);
+    const [h, p, sig] = tokenOf(vc).split('.');
+    const broken = `${h}.${p}.${sig!.slice(0, 5)}${sig![5] === 'A' ? 'B' : 'A'}${sig!.slice(6)}`;
+    const withBroken = await verifyVp(await presentation('c-1', 'https://rp.example', broken), 'c-1', 'https://rp.example');
+    expect(failed(withBroken.body)).toEqual(['credential-0:signature']);
   });
 });
 

@@ -114,10 +114,7 @@ export class VerificationService {
       return report.result(null);
     }
     if (token.includes('~') || format === 'vc+sd-jwt' || format === 'dc+sd-jwt') return this.verifySdJwt(report, token, format, options);
-    if (options.requireHolderBinding) {
-      report.fail('format', 'presentations are verified as SD-JWT with key binding; VP JWT is not supported yet');
-      return report.result(null);
-    }
+    if (options.requireHolderBinding) return this.verifyVpJwt(report, token, options);
     let header: ReturnType<typeof decodeProtectedHeader>;
     let claims: Record<string, unknown>;
     try {
@@ -196,6 +193,86 @@ export class VerificationService {
     await this.checkIssuerNow(report, did, signer);
     report.skip('status', 'status lists are not checked yet');
     return report.result(credential);
+  }
+
+  /**
+   * A VCDM 1.1 VP JWT (as did-jwt-vc and Veramo make them): signed by an authentication key of
+   * the holder DID (`iss`), `nonce` = options.challenge, `aud` = options.domain, fresh; then
+   * every credential in `vp.verifiableCredential` is verified on its own.
+   */
+  private async verifyVpJwt(report: Report, token: string, options: VerifyOptions): Promise<VerificationResultDto> {
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    let claims: Record<string, unknown>;
+    try {
+      header = decodeProtectedHeader(token);
+      claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    } catch {
+      report.fail('format', 'a presentation is an SD-JWT with key binding or a VP JWT');
+      return report.result(null);
+    }
+    const vp = claims.vp as { verifiableCredential?: unknown } | undefined;
+    if (!vp || typeof vp !== 'object' || (header.typ !== undefined && header.typ !== 'JWT')) {
+      report.fail('format', 'a presentation is an SD-JWT with key binding or a VP JWT (typ JWT with a vp claim)');
+      return report.result(null);
+    }
+    report.pass('format', 'VP JWT');
+    const alg = String(header.alg);
+    if (!ALGORITHMS[alg]) {
+      report.fail('algorithm', `alg ${alg} is not allowed; allowed: ${Object.keys(ALGORITHMS).join(', ')}`);
+      return report.result(null);
+    }
+    report.pass('algorithm', alg);
+    const holder = typeof claims.iss === 'string' ? claims.iss : '';
+    const kid = typeof header.kid === 'string' ? header.kid : undefined;
+    const resolved = holder.startsWith('did:') ? await this.resolver.resolve(holder) : undefined;
+    const document = resolved?.didDocument as unknown as Document | null | undefined;
+    if (!document || resolved?.didDocumentMetadata.deactivated) {
+      report.fail('holder-binding', `the holder ${holder || '(no iss)'} does not resolve to an active DID here`);
+      return report.result(null);
+    }
+    const methods = this.authenticationMethods(document).filter((m) => kid === undefined || m.id === kid);
+    let bound = false;
+    for (const method of methods) {
+      try {
+        const jwk = method.publicKeyJwk ?? (parseMultikey(method.publicKeyMultibase).jwk as JWK);
+        if (jwk.kty !== ALGORITHMS[alg]!.kty || jwk.crv !== ALGORITHMS[alg]!.crv) continue;
+        await compactVerify(token, await importJWK(jwk, alg), { algorithms: [alg] });
+        bound = true;
+        break;
+      } catch {
+        // try the next method
+      }
+    }
+    if (!bound) {
+      report.fail('holder-binding', `the presentation is not signed by an authentication key of ${holder}`);
+      return report.result(null);
+    }
+    const now = Date.now() / 1000;
+    const skew = Math.min(Math.max(options.clockSkewSeconds ?? DEFAULT_SKEW_SECONDS, 0), MAX_SKEW_SECONDS);
+    if (options.challenge !== undefined && claims.nonce !== options.challenge) report.fail('holder-binding', 'the nonce is not the challenge');
+    else if (options.domain !== undefined && claims.aud !== options.domain && !(Array.isArray(claims.aud) && claims.aud.includes(options.domain))) report.fail('holder-binding', 'the audience is not the domain');
+    else if (typeof claims.exp === 'number' && claims.exp + skew < now) report.fail('holder-binding', 'the presentation has expired');
+    else if (typeof claims.iat === 'number' && (now - claims.iat > KB_MAX_AGE_SECONDS || claims.iat - skew > now)) report.fail('holder-binding', `the presentation is not fresh (iat ${claims.iat})`);
+    else report.pass('holder-binding', holder);
+    if (options.challenge === undefined) report.warn('challenge', 'no challenge was given: the presentation could be a replay');
+    const embedded = Array.isArray(vp.verifiableCredential) ? vp.verifiableCredential : vp.verifiableCredential === undefined ? [] : [vp.verifiableCredential];
+    const credentials: Record<string, unknown>[] = [];
+    for (const [i, credential] of embedded.entries()) {
+      const result = await this.verify(credential, { clockSkewSeconds: options.clockSkewSeconds });
+      for (const error of result.errors) report.fail(`credential-${i}:${error.check}`, error.detail ?? '');
+      for (const warning of result.warnings) report.warn(`credential-${i}:${warning.check}`, warning.detail ?? '');
+      if (result.credential) credentials.push(result.credential);
+    }
+    report.pass('credentials', `${credentials.length} of ${embedded.length} verified`);
+    return report.result({ ...vp, holder, verifiableCredential: credentials });
+  }
+
+  private authenticationMethods(document: Document & { authentication?: (string | VerificationMethod)[] }): VerificationMethod[] {
+    const absolute = (id: string) => (id.startsWith('#') ? `${document.id}${id}` : id);
+    return (document.authentication ?? [])
+      .map((entry) => (typeof entry === 'object' ? entry : document.verificationMethod?.find((m) => absolute(m.id) === absolute(entry))))
+      .filter((m): m is VerificationMethod => m !== undefined)
+      .map((m) => ({ ...m, id: absolute(m.id) }));
   }
 
   /**
