@@ -5,11 +5,12 @@ import { RegistryModule } from '../registry/registry.module.js';
 import { CredentialRecordRepository } from './credential-record.repository.js';
 import { CredentialsController } from './credentials.controller.js';
 import { IssuanceService } from './issuance.service.js';
+import { SchemaRegistry } from './schema-registry.js';
 import { VerificationService } from './verification.service.js';
 
 @Module({
   imports: [RegistryModule, AdminModule],
   controllers: [CredentialsController],
-  providers: [IssuanceService, VerificationService, CredentialRecordRepository, IssuerGuard],
+  providers: [IssuanceService, VerificationService, CredentialRecordRepository, IssuerGuard, SchemaRegistry],
 })
 export class CredentialsModule {}

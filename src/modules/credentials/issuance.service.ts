@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { SDJwtInstance } from '@sd-jwt/core';
 import { digest, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { CompactSign } from 'jose';
+import { ProblemException, problemType } from '../../common/problem.js';
 import { envelope } from '../../domain/credentials/envelope.js';
 import { issuerId, parseCredential, typesOf, VCDM1_CONTEXT, type Credential } from '../../domain/credentials/vcdm.js';
 import { disclosureFrame } from '../../domain/credentials/sd-jwt.js';
@@ -13,6 +14,7 @@ import { ResolverService } from '../registry/resolver.service.js';
 import type { IssuerPrincipal } from '../auth/issuer.guard.js';
 import { RegistrarService } from '../registry/registrar.service.js';
 import { CredentialRecordRepository } from './credential-record.repository.js';
+import { SchemaRegistry } from './schema-registry.js';
 import type { IssueRequestDto, IssueResponseDto } from './dto/credentials.dto.js';
 
 const IMPLEMENTED = ['vc+jwt', 'jwt_vc_json', 'vc+sd-jwt', 'dc+sd-jwt'];
@@ -25,6 +27,7 @@ export class IssuanceService {
     private readonly records: CredentialRecordRepository,
     private readonly resolver: ResolverService,
     private readonly network: NetworkService,
+    private readonly schemas: SchemaRegistry,
   ) {}
 
   /** The holder's public JWK: given directly, or the first authentication key of a DID resolved locally. */
@@ -63,6 +66,9 @@ export class IssuanceService {
       throw new InvalidInputError(`options.format ${format} is not offered yet; use ${IMPLEMENTED.join(' or ')}`, { errors: [{ pointer: '/options/format', detail: 'not offered yet' }] });
     }
     const credential = parseCredential(request.credential);
+    const { problems, unknown } = this.schemas.check(credential);
+    if (unknown.length > 0) throw new UnprocessableError(`credentialSchema ${unknown.join(', ')} is not a schema this region holds`, [{ pointer: '/credential/credentialSchema', detail: 'unknown schema' }]);
+    if (problems.length > 0) throw new UnprocessableError(`the credential does not match its credentialSchema: ${problems.map((p) => `${p.pointer} ${p.detail}`).join('; ')}`, problems);
     const did = issuerId(credential);
     if ((format === 'jwt_vc_json' || format === 'dc+sd-jwt') && Array.isArray(credential.credentialSubject) && credential.credentialSubject.length > 1) {
       throw new InvalidInputError(`a ${format} credential has one subject (its sub claim)`, { errors: [{ pointer: '/credential/credentialSubject', detail: 'one subject only' }] });
@@ -159,4 +165,11 @@ function sdJwtVcClaims(credential: Credential & { id: string }, issuer: string, 
     ...(credential.validUntil ? { exp: Math.floor(Date.parse(credential.validUntil) / 1000) } : {}),
     ...(cnf ? { cnf } : {}),
   };
+}
+
+/** 422: well-formed, but not what the region can issue (schema mismatch, unknown schema). */
+class UnprocessableError extends ProblemException {
+  constructor(detail: string, errors: { pointer: string; detail: string }[]) {
+    super({ type: problemType('unprocessable-credential'), title: 'Unprocessable credential', status: 422, detail, errors });
+  }
 }

@@ -8,6 +8,7 @@ import { unreferencedDisclosure } from '../../domain/credentials/sd-jwt.js';
 import { issuerId, VCDM1_CONTEXT, VCDM2_CONTEXT } from '../../domain/credentials/vcdm.js';
 import { parseMultikey } from '../../domain/did/index.js';
 import { ResolverService } from '../registry/resolver.service.js';
+import { SchemaRegistry } from './schema-registry.js';
 import type { VerificationCheckDto, VerificationResultDto } from './dto/credentials.dto.js';
 
 /** Only these algorithms, each bound to its key type: no `none`, no HMAC, no key confusion. */
@@ -101,7 +102,19 @@ type Document = { id: string; verificationMethod?: VerificationMethod[]; asserti
  */
 @Injectable()
 export class VerificationService {
-  constructor(private readonly resolver: ResolverService) {}
+  constructor(
+    private readonly resolver: ResolverService,
+    private readonly schemas: SchemaRegistry,
+  ) {}
+
+  /** credentialSchema entries the region holds are checked; others are reported, not fetched. */
+  private checkSchema(report: Report, credential: Record<string, unknown>): void {
+    if (credential.credentialSchema === undefined) return;
+    const { problems, unknown } = this.schemas.check(credential);
+    if (problems.length > 0) report.fail('schema', problems.map((p) => `${p.pointer} ${p.detail}`).join('; '));
+    else if (unknown.length > 0) report.skip('schema', `not held here: ${unknown.join(', ')}`);
+    else report.pass('schema');
+  }
 
   async verify(input: unknown, options: VerifyOptions = {}): Promise<VerificationResultDto> {
     const report = new Report();
@@ -190,6 +203,7 @@ export class VerificationService {
     if (issuer === did) report.pass('issuer', did);
     else report.fail('issuer', `the credential names issuer ${issuer} but is signed by ${did}`);
     this.checkValidity(report, credential, options.clockSkewSeconds);
+    this.checkSchema(report, credential);
     await this.checkIssuerNow(report, did, signer);
     report.skip('status', 'status lists are not checked yet');
     return report.result(credential);
@@ -336,6 +350,7 @@ export class VerificationService {
     if (issuer === did) report.pass('issuer', did);
     else report.fail('issuer', `the credential names issuer ${issuer} but is signed by ${did}`);
     this.checkValidity(report, format === 'dc+sd-jwt' ? { validFrom: isoOf(content.nbf), validUntil: isoOf(content.exp) } : content, options.clockSkewSeconds);
+    if (format === 'vc+sd-jwt') this.checkSchema(report, content);
     await this.checkIssuerNow(report, did, signer);
     report.skip('status', 'status lists are not checked yet');
     return report.result(content);
