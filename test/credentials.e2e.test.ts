@@ -222,10 +222,22 @@ describe('vc+jwt verification', () => {
     expect(failed((await verifyIn('eu', before)).body)).toEqual(['issuer-active']);
   });
 
-  it('a credential issued in eu verifies in ap with eu stopped', async () => {
+  it('a credential issued in eu verifies in ap with eu stopped, in every format', async () => {
     const vc = (await issue({ credential: credential(p256Did) })).body.verifiableCredential;
+    const others = await Promise.all(
+      (['vc+sd-jwt', 'dc+sd-jwt', 'jwt_vc_json'] as const).map(async (format) => {
+        const res = await issue({ credential: credential(p256Did), options: { format, ...(format.includes('sd') ? { selectivelyDisclosable: ['/credentialSubject/degree'] } : {}) } });
+        expect(res.status).toBe(201);
+        return res.body.verifiableCredential;
+      }),
+    );
     await synced();
     await net.stop('eu');
+    for (const other of others) {
+      const checked = await verifyIn('ap', other);
+      expect(checked.body.errors).toEqual([]);
+      expect(checked.status).toBe(200);
+    }
     const result = await verifyIn('ap', vc);
     expect(result.status).toBe(200);
     expect(result.body).toMatchObject({ verified: true, errors: [] });
