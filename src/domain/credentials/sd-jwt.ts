@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { InvalidInputError } from '../errors.js';
 
 /** A disclosure frame in the @sd-jwt/core shape: `{claim: {…}, _sd: ['name', 0, …]}`. */
@@ -81,4 +82,44 @@ export function unreferencedDisclosure(payload: Record<string, unknown>, disclos
   }
   for (const digest of seen) if (!referenced.has(digest)) return 'a disclosure is not referenced by the credential (altered, or from another credential)';
   return undefined;
+}
+
+export interface KeyBindingExpectation {
+  /** The nonce the verifier gave the holder (options.challenge). */
+  readonly nonce?: string;
+  /** The verifier's identifier (options.domain). */
+  readonly audience?: string;
+  /** Now, in seconds. */
+  readonly now: number;
+  readonly maxAgeSeconds: number;
+  readonly skewSeconds: number;
+}
+
+const KB_ALGORITHMS: Record<string, { kty: string; crv: string }> = { EdDSA: { kty: 'OKP', crv: 'Ed25519' }, ES256: { kty: 'EC', crv: 'P-256' } };
+
+/**
+ * RFC 9901 section 7.3: the key-binding JWT is typ kb+jwt, signed by the key in the issuer's
+ * cnf, over this very presentation (sd_hash), fresh, for this nonce and audience. Answers why
+ * not, or undefined when it holds.
+ */
+export async function keyBindingProblem(cnf: JWK | undefined, presented: string, kbJwt: string, expect: KeyBindingExpectation): Promise<string | undefined> {
+  if (!cnf) return 'the credential binds no holder key (cnf) but a key-binding JWT was presented';
+  try {
+    const header = decodeProtectedHeader(kbJwt);
+    const alg = String(header.alg);
+    const allowed = KB_ALGORITHMS[alg];
+    if (header.typ !== 'kb+jwt' || !allowed || cnf.kty !== allowed.kty || cnf.crv !== allowed.crv) {
+      return `the key-binding JWT must be typ kb+jwt signed with the holder's ${String(cnf.crv)} key (EdDSA or ES256)`;
+    }
+    const { payload: raw } = await compactVerify(kbJwt, await importJWK(cnf, alg), { algorithms: [alg] });
+    const kb = JSON.parse(new TextDecoder().decode(raw)) as { nonce?: unknown; aud?: unknown; iat?: unknown; sd_hash?: unknown };
+    if (kb.sd_hash !== createHash('sha256').update(presented, 'ascii').digest('base64url')) return 'sd_hash does not match this presentation';
+    if (expect.nonce !== undefined && kb.nonce !== expect.nonce) return 'the nonce is not the challenge';
+    if (expect.audience !== undefined && kb.aud !== expect.audience) return 'the audience is not the domain';
+    const age = expect.now - Number(kb.iat);
+    if (!Number.isFinite(age) || age > expect.maxAgeSeconds || age < -expect.skewSeconds) return `the key-binding JWT is not fresh (iat ${String(kb.iat)})`;
+    return undefined;
+  } catch {
+    return "the key-binding JWT does not verify with the holder's key";
+  }
 }
