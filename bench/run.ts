@@ -15,6 +15,14 @@ import { performance } from 'node:perf_hooks';
 import { base58 } from '@scure/base';
 import canonicalize from 'canonicalize';
 import { SDJwtInstance } from '@sd-jwt/core';
+import { createAgent } from '@veramo/core';
+import { CredentialProviderJWT } from '@veramo/credential-jwt';
+import { CredentialPlugin } from '@veramo/credential-w3c';
+import { DIDManager, MemoryDIDStore } from '@veramo/did-manager';
+import { getDidKeyResolver, KeyDIDProvider } from '@veramo/did-provider-key';
+import { DIDResolverPlugin } from '@veramo/did-resolver';
+import { KeyManager, MemoryKeyStore, MemoryPrivateKeyStore } from '@veramo/key-manager';
+import { KeyManagementSystem } from '@veramo/kms-local';
 import { digest, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { Resolver } from 'did-resolver';
 import { CompactSign, compactVerify } from 'jose';
@@ -134,7 +142,33 @@ async function asyncOpsPerSecond(run: () => Promise<void>, seconds = 1): Promise
 }
 
 /** Issuance/s in eu and verification/s in ap per format, over HTTP, 32 in flight. */
-async function benchCredentials(urls: Record<string, string>, joseSign: number, joseVerify: number, sdIssue: number): Promise<void> {
+/** What a team would otherwise build on: Veramo's credential plugin with its local KMS. */
+async function veramoBaseline(): Promise<{ create: number; verify: number }> {
+  const agent = createAgent<any>({
+    plugins: [
+      new KeyManager({ store: new MemoryKeyStore(), kms: { local: new KeyManagementSystem(new MemoryPrivateKeyStore()) } }),
+      new DIDManager({ store: new MemoryDIDStore(), defaultProvider: 'did:key', providers: { 'did:key': new KeyDIDProvider({ defaultKms: 'local' }) } }),
+      new DIDResolverPlugin({ resolver: new Resolver({ ...getDidKeyResolver() }) as never }),
+      new CredentialPlugin([new CredentialProviderJWT()]),
+    ],
+  });
+  const issuer = await agent.didManagerCreate({ provider: 'did:key', options: { keyType: 'Ed25519' } });
+  const credential = {
+    '@context': ['https://www.w3.org/2018/credentials/v1'],
+    type: ['VerifiableCredential'],
+    issuer: { id: issuer.did },
+    credentialSubject: { id: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK', degree: 'MSc' },
+  };
+  const made = await agent.createVerifiableCredential({ credential, proofFormat: 'jwt' });
+  const create = await asyncOpsPerSecond(async () => void (await agent.createVerifiableCredential({ credential, proofFormat: 'jwt' })));
+  const verify = await asyncOpsPerSecond(async () => {
+    const result = await agent.verifyCredential({ credential: made });
+    if (!result.verified) throw new Error('Veramo did not verify its own credential');
+  });
+  return { create, verify };
+}
+
+async function benchCredentials(urls: Record<string, string>, joseSign: number, joseVerify: number, sdIssue: number, veramo: { create: number; verify: number }): Promise<void> {
   const json = async (url: string, body: unknown, token?: string) => {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
     return { status: res.status, body: (await res.json()) as Record<string, any> };
@@ -161,11 +195,13 @@ async function benchCredentials(urls: Record<string, string>, joseSign: number, 
     });
     const floor = format.includes('sd-jwt') ? ['@sd-jwt issue', sdIssue] : ['jose sign', joseSign];
     rows.push({ what: `issue ${format} over HTTP (eu), 32 in flight`, value: issued.perSecond, unit: 'ops/s', baseline: floor[0] as string, ratio: issued.perSecond / (floor[1] as number), p50: pct(issued.latencies, 0.5), p99: pct(issued.latencies, 0.99) });
+    rows.push({ what: `issue ${format}: ratio to Veramo createVerifiableCredential in-process`, value: issued.perSecond / veramo.create, unit: '×', baseline: 'Veramo create' });
     const verified = await load(800, 32, async (i) => {
       const res = await json(`${urls.ap}/credentials/verify`, { verifiableCredential: tokens[i % tokens.length] });
       if (res.status !== 200) throw new Error(`verify ${format} answered ${res.status}: ${JSON.stringify(res.body.errors)}`);
     });
     rows.push({ what: `verify ${format} over HTTP (ap, issuer region idle), 32 in flight`, value: verified.perSecond, unit: 'ops/s', baseline: 'jose verify', ratio: verified.perSecond / joseVerify, p50: pct(verified.latencies, 0.5), p99: pct(verified.latencies, 0.99) });
+    rows.push({ what: `verify ${format}: ratio to Veramo verifyCredential in-process`, value: verified.perSecond / veramo.verify, unit: '×', baseline: 'Veramo verify' });
   }
 }
 
@@ -197,6 +233,10 @@ async function main(): Promise<void> {
   const sdClaims = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`claim${i}`, `value ${i}`]));
   const sdIssue = await asyncOpsPerSecond(async () => void (await sd.issue(sdClaims, { _sd: Object.keys(sdClaims) } as never)));
   rows.push({ what: 'baseline: @sd-jwt/core issue, 8 SD claims', value: sdIssue, unit: 'ops/s' });
+
+  const veramo = await veramoBaseline();
+  rows.push({ what: 'baseline: Veramo 7 createVerifiableCredential (JWT, did:key)', value: veramo.create, unit: 'ops/s' });
+  rows.push({ what: 'baseline: Veramo 7 verifyCredential (JWT, did:key)', value: veramo.verify, unit: 'ops/s' });
 
   const { urls, children, dir } = await startRegions();
   try {
@@ -233,7 +273,7 @@ async function main(): Promise<void> {
       });
       rows.push({ what: `resolve did:isthmus over HTTP (${label}), 32 in flight`, value: resolve.perSecond, unit: 'req/s', baseline: 'GET /health/live', ratio: resolve.perSecond / live.perSecond, p50: pct(resolve.latencies, 0.5), p99: pct(resolve.latencies, 0.99) });
     }
-    await benchCredentials(urls, joseSign, joseVerify, sdIssue);
+    await benchCredentials(urls, joseSign, joseVerify, sdIssue, veramo);
     rows.push({ what: 'bench process RSS', value: process.memoryUsage().rss / 2 ** 20, unit: 'MiB' });
   } finally {
     for (const child of children) child.kill('SIGTERM');
@@ -245,7 +285,7 @@ async function main(): Promise<void> {
   const table = [
     '| what | value | unit | baseline | ratio | p50 ms | p99 ms |',
     '|---|---:|---|---|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.what} | ${fmt(r.value)} | ${r.unit} | ${r.baseline ?? ''} | ${r.ratio === undefined ? '' : fmt(r.ratio, 3)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} |`),
+    ...rows.map((r) => `| ${r.what} | ${fmt(r.value, r.unit === '×' ? 2 : 0)} | ${r.unit} | ${r.baseline ?? ''} | ${r.ratio === undefined ? '' : fmt(r.ratio, 3)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} |`),
   ].join('\n');
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   const meta = { date: new Date().toISOString(), node: process.version, database: process.env.BENCH_DATABASE_URL ? 'postgresql' : 'sqlite' };
