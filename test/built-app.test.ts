@@ -74,11 +74,26 @@ describe('the built service', () => {
 
   it('serves an OpenAPI document with the DTO schemas the build generated', async () => {
     const doc = (await (await fetch(`${base}/openapi.json`)).json()) as { paths: Record<string, unknown>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> } };
-    for (const path of ['/health/ready', '/admin/issuers', '/1.0/create', '/1.0/operations', '/1.0/identifiers/{did}', '/ledger/{region}/checkpoint', '/ledger/{region}/proof/inclusion']) {
+    for (const path of [
+      '/health/ready',
+      '/admin/issuers',
+      '/1.0/create',
+      '/1.0/operations',
+      '/1.0/identifiers/{did}',
+      '/ledger/{region}/checkpoint',
+      '/ledger/{region}/proof/inclusion',
+      '/ledger/status',
+      '/metrics',
+      '/credentials/issue',
+      '/credentials/verify',
+      '/presentations/verify',
+    ]) {
       expect(doc.paths, path).toHaveProperty([path]);
     }
     expect(Object.keys(doc.components.schemas.IssuerCreatedDto!.properties!)).toEqual(['id', 'name', 'apiKey']);
     expect(doc.components.schemas.CreateIssuerDto!.properties!).toHaveProperty('name');
+    expect(Object.keys(doc.components.schemas.IssueOptionsDto!.properties!)).toEqual(expect.arrayContaining(['format', 'selectivelyDisclosable', 'holder', 'vct']));
+    expect(Object.keys(doc.components.schemas.VerificationResultDto!.properties!).sort()).toEqual(['checks', 'credential', 'errors', 'verified', 'warnings']);
     const docs = await fetch(`${base}/docs`);
     expect(docs.status).toBe(200);
   });
