@@ -7,6 +7,7 @@ import { CompactSign, compactVerify, importJWK, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ed25519DidKey } from './support/independent.js';
 import { dbOf, logStatus, startTwoRegions, waitFor, type TwoRegions } from './support/network.js';
+import { postJson } from './support/http.js';
 import { ADMIN_TOKEN } from './support/region.js';
 
 let net: TwoRegions;
@@ -15,14 +16,7 @@ let otherKey: string;
 let did: string;
 let p256Did: string;
 
-const post = async (base: string, path: string, body: unknown, token?: string) => {
-  const res = await fetch(`${base}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-};
+const post = postJson;
 const credential = (issuer: string, extra: Record<string, unknown> = {}) => ({
   '@context': ['https://www.w3.org/ns/credentials/v2'],
   type: ['VerifiableCredential', 'UniversityDegreeCredential'],

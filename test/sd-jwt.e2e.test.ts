@@ -4,6 +4,7 @@ import { digest } from '@sd-jwt/crypto-nodejs';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logStatus, startTwoRegions, waitFor, type TwoRegions } from './support/network.js';
+import { postJson } from './support/http.js';
 import { ADMIN_TOKEN } from './support/region.js';
 
 let net: TwoRegions;
@@ -12,14 +13,7 @@ let did: string;
 const holder = generateKeyPairSync('ed25519');
 const holderJwk = holder.publicKey.export({ format: 'jwk' });
 
-const post = async (base: string, path: string, body: unknown, token?: string) => {
-  const res = await fetch(`${base}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-};
+const post = postJson;
 const credential = {
   '@context': ['https://www.w3.org/ns/credentials/v2'],
   type: ['VerifiableCredential', 'PersonIdentificationData'],
