@@ -49,7 +49,7 @@ export function validateNextOperation(state: FoldedDid | null, op: DidOperation)
   if (op.type === 'create') throw new InvalidOperationError(`${state.did} already exists: only its first operation is a create`);
   if (state.deactivated) throw new InvalidOperationError(`${state.did} is deactivated: nothing follows a deactivate`);
   if (op.prev !== state.lastOperationHash) {
-    throw new InvalidOperationError(`prev ${op.prev} is not the hash of the latest operation of ${state.did} (${state.lastOperationHash})`);
+    throw new InvalidOperationError(`prev ${op.prev} is not the hash of the latest operation of ${state.did} (version ${state.version}, ${state.lastOperationHash})`);
   }
   if (op.home !== state.home) throw new InvalidOperationError(`the home region of ${state.did} is ${state.home}; it cannot change to ${op.home}`);
   requireSignatureBy(op, state.rotationKeys, `${state.did} (the rotationKeys of its previous operation)`);
@@ -93,8 +93,16 @@ export function foldVersions(items: readonly ChainItem[]): FoldedDid[] {
   const states: FoldedDid[] = [];
   let state: FoldedDid | null = null;
   const did = deriveDid(items[0]!.operation.type === 'create' ? items[0]!.operation : failNotCreate());
+  const versionOf = new Map<string, number>();
   for (const [i, item] of items.entries()) {
     const op = item.operation;
+    checkPlacement(item, i, items[i - 1], did);
+    if (state !== null && op.prev !== null && op.prev !== state.lastOperationHash && versionOf.has(op.prev)) {
+      const reused = versionOf.get(op.prev)!;
+      throw new InvalidOperationError(
+        `operation ${i + 1} of ${did} reuses prev ${op.prev}: version ${reused} is already followed by version ${reused + 1}, and a chain cannot fork`,
+      );
+    }
     validateNextOperation(state, op);
     const doc: OperationDocument = op.document ?? state!.operationDocument;
     const created: string = state?.metadata.created ?? item.time.toISOString();
@@ -114,6 +122,7 @@ export function foldVersions(items: readonly ChainItem[]): FoldedDid[] {
       deactivated: op.type === 'deactivate',
       version: i + 1,
     };
+    versionOf.set(state.lastOperationHash, i + 1);
     states.push(state);
   }
   return states;
@@ -123,6 +132,17 @@ export function foldVersions(items: readonly ChainItem[]): FoldedDid[] {
 export function selectVersion(states: readonly FoldedDid[], items: readonly ChainItem[], selection: VersionSelection = {}): FoldedDid {
   const chosen = select(states, items, selection);
   return chosen.version < states.length ? { ...chosen, metadata: { ...chosen.metadata, nextVersionId: String(chosen.version + 1) } } : chosen;
+}
+
+/** The ledger side of a chain: only the home log sequences a DID, in index order. */
+function checkPlacement(item: ChainItem, i: number, previous: ChainItem | undefined, did: string): void {
+  if (item.log !== item.operation.home) {
+    throw new InvalidOperationError(`operation ${i + 1} of ${did} is in log "${item.log}", but its home region is "${item.operation.home}": only the home log sequences a DID`);
+  }
+  if (Number.isNaN(item.time.getTime())) throw new InvalidOperationError(`operation ${i + 1} of ${did} has no valid ledger time`);
+  if (previous && item.index <= previous.index) {
+    throw new InvalidOperationError(`operation ${i + 1} of ${did} is at index ${item.index}, not after operation ${i} at index ${previous.index}`);
+  }
 }
 
 function failNotCreate(): never {

@@ -15,54 +15,126 @@ export interface PublicKey {
 
 export type PublicJwk = { kty: 'OKP'; crv: 'Ed25519'; x: string } | { kty: 'EC'; crv: 'P-256'; x: string; y: string };
 
+/** Multicodec varints: ed25519-pub (0xed) and p256-pub (0x1200). */
 const ED25519 = [0xed, 0x01];
 const P256 = [0x80, 0x24];
 const B64URL = /^[A-Za-z0-9_-]+$/;
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];
 
 function fromBase64url(value: unknown, bytes: number, what: string): Buffer {
-  if (typeof value !== 'string' || !B64URL.test(value)) throw new InvalidKeyError(`${what} must be base64url`);
+  if (typeof value !== 'string' || !B64URL.test(value)) throw new InvalidKeyError(`${what} must be a base64url string`);
   const decoded = Buffer.from(value, 'base64url');
-  if (decoded.length !== bytes || decoded.toString('base64url') !== value) throw new InvalidKeyError(`${what} must be ${bytes} bytes of unpadded base64url`);
+  if (decoded.length !== bytes || decoded.toString('base64url') !== value) {
+    throw new InvalidKeyError(`${what} must be ${bytes} bytes of unpadded base64url; it decodes to ${decoded.length} bytes`);
+  }
   return decoded;
 }
 
-/** Checks a public JWK: Ed25519 or P-256 only, no private members, a real point on the curve. */
+// Ed25519 point decoding (RFC 8032 section 5.1.3): node:crypto imports any 32 bytes as an
+// Ed25519 key, so the curve check and the small-order check are ours.
+const FIELD = 2n ** 255n - 19n;
+const mod = (a: bigint): bigint => ((a % FIELD) + FIELD) % FIELD;
+function power(base: bigint, exponent: bigint): bigint {
+  let result = 1n;
+  let b = mod(base);
+  for (let e = exponent; e > 0n; e >>= 1n) {
+    if (e & 1n) result = (result * b) % FIELD;
+    b = (b * b) % FIELD;
+  }
+  return result;
+}
+const CURVE_D = mod(-121665n * power(121666n, FIELD - 2n));
+const SQRT_M1 = power(2n, (FIELD - 1n) / 4n);
+
+// Keys recur in every operation of a chain: remember the encodings already found good.
+const goodEd25519 = new Set<string>();
+const GOOD_ED25519_MAX = 4096;
+
+/** Why 32 bytes are not an acceptable Ed25519 public key, or null when they are. */
+function ed25519PointProblem(bytes: Uint8Array): string | null {
+  const key = Buffer.from(bytes).toString('hex');
+  if (goodEd25519.has(key)) return null;
+  const problem = decodeEd25519Point(bytes);
+  if (problem === null) {
+    if (goodEd25519.size >= GOOD_ED25519_MAX) goodEd25519.clear();
+    goodEd25519.add(key);
+  }
+  return problem;
+}
+
+function decodeEd25519Point(bytes: Uint8Array): string | null {
+  let y = 0n;
+  for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(bytes[i]!);
+  const sign = y >> 255n;
+  y &= (1n << 255n) - 1n;
+  if (y >= FIELD) return 'its y coordinate is not below 2^255-19';
+  const u = mod(y * y - 1n);
+  const v = mod(CURVE_D * y * y + 1n);
+  let x = mod(u * power(v, 3n) * power(u * power(v, 7n), (FIELD - 5n) / 8n));
+  const vx2 = mod(v * x * x);
+  if (vx2 === mod(-u)) x = mod(x * SQRT_M1);
+  else if (vx2 !== u) return 'it is not a point on the curve';
+  if (x === 0n && sign === 1n) return 'it is not a canonical point encoding';
+  // Small-order points (the 8-torsion) let one signature verify for many messages: [8]P = O?
+  let [X, Y, Z] = [x, y, 1n];
+  for (let i = 0; i < 3; i++) {
+    const A = (X * X) % FIELD;
+    const B = (Y * Y) % FIELD;
+    const C = (2n * Z * Z) % FIELD;
+    const E = mod((X + Y) * (X + Y) - A - B);
+    const G = mod(B - A);
+    const F = mod(G - C);
+    const H = mod(-A - B);
+    [X, Y, Z] = [(E * F) % FIELD, (G * H) % FIELD, (F * G) % FIELD];
+  }
+  return X === 0n ? 'it is a point of small order' : null;
+}
+
+/**
+ * Checks a public JWK: Ed25519 (kty OKP) or P-256 (kty EC) only, no private members, the
+ * right lengths, a real point on the curve. Returns the key in every form we use.
+ */
 export function validatePublicJwk(input: unknown): PublicKey {
   if (!input || typeof input !== 'object' || Array.isArray(input)) throw new InvalidKeyError('publicKeyJwk must be a JSON object');
   const jwk = input as Record<string, unknown>;
-  for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) {
+  for (const member of PRIVATE_MEMBERS) {
     if (member in jwk) throw new InvalidKeyError(`publicKeyJwk must not contain the private member "${member}"`);
   }
   let clean: PublicJwk;
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') {
-    fromBase64url(jwk.x, 32, 'publicKeyJwk.x');
+    const problem = ed25519PointProblem(fromBase64url(jwk.x, 32, 'publicKeyJwk.x'));
+    if (problem) throw new InvalidKeyError(`publicKeyJwk.x is not an Ed25519 public key: ${problem}`);
     clean = { kty: 'OKP', crv: 'Ed25519', x: jwk.x as string };
   } else if (jwk.kty === 'EC' && jwk.crv === 'P-256') {
     fromBase64url(jwk.x, 32, 'publicKeyJwk.x');
     fromBase64url(jwk.y, 32, 'publicKeyJwk.y');
     clean = { kty: 'EC', crv: 'P-256', x: jwk.x as string, y: jwk.y as string };
   } else {
-    throw new InvalidKeyError(`publicKeyJwk must be an Ed25519 (kty OKP) or P-256 (kty EC) key; got kty ${String(jwk.kty)} crv ${String(jwk.crv)}`);
+    throw new InvalidKeyError(`publicKeyJwk must be an Ed25519 (kty OKP) or P-256 (kty EC) key; got kty ${String(jwk.kty)}, crv ${String(jwk.crv)}`);
   }
   let publicKey: KeyObject;
   try {
+    // OpenSSL refuses EC coordinates that are not on the curve.
     publicKey = createPublicKey({ key: clean as JsonWebKey, format: 'jwk' });
   } catch {
-    throw new InvalidKeyError('publicKeyJwk is not a point on its curve');
+    throw new InvalidKeyError('publicKeyJwk is not a point on the P-256 curve');
   }
   return toPublicKey(publicKey);
 }
 
 function toPublicKey(publicKey: KeyObject): PublicKey {
   const jwk = publicKey.export({ format: 'jwk' }) as Record<string, string>;
-  if (jwk.crv === 'Ed25519') {
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') {
     const raw = Buffer.from(jwk.x!, 'base64url');
     return { alg: 'EdDSA', publicKey, jwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x! }, multibase: `z${base58.encode(new Uint8Array([...ED25519, ...raw]))}` };
   }
-  const x = Buffer.from(jwk.x!, 'base64url');
-  const y = Buffer.from(jwk.y!, 'base64url');
-  const compressed = [y[31]! & 1 ? 3 : 2, ...x];
-  return { alg: 'ES256', publicKey, jwk: { kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y! }, multibase: `z${base58.encode(new Uint8Array([...P256, ...compressed]))}` };
+  if (jwk.kty === 'EC' && jwk.crv === 'P-256') {
+    const x = Buffer.from(jwk.x!, 'base64url');
+    const y = Buffer.from(jwk.y!, 'base64url');
+    const compressed = [y[31]! & 1 ? 3 : 2, ...x];
+    return { alg: 'ES256', publicKey, jwk: { kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y! }, multibase: `z${base58.encode(new Uint8Array([...P256, ...compressed]))}` };
+  }
+  throw new InvalidKeyError(`only Ed25519 and P-256 keys are supported; got ${publicKey.asymmetricKeyType}${jwk.crv ? ` ${jwk.crv}` : ''}`);
 }
 
 /** Decodes a Multikey `publicKeyMultibase` (Ed25519 or compressed P-256). */
@@ -74,28 +146,33 @@ export function parseMultikey(multibase: unknown): PublicKey {
   } catch {
     throw new InvalidKeyError('publicKeyMultibase is not valid base58btc');
   }
-  if (bytes.length === 34 && bytes[0] === ED25519[0] && bytes[1] === ED25519[1]) {
+  if (bytes[0] === ED25519[0] && bytes[1] === ED25519[1]) {
+    if (bytes.length !== 34) throw new InvalidKeyError(`an Ed25519 Multikey holds 32 key bytes; this one holds ${bytes.length - 2}`);
     return validatePublicJwk({ kty: 'OKP', crv: 'Ed25519', x: Buffer.from(bytes.subarray(2)).toString('base64url') });
   }
-  if (bytes.length === 35 && bytes[0] === P256[0] && bytes[1] === P256[1]) {
+  if (bytes[0] === P256[0] && bytes[1] === P256[1]) {
+    if (bytes.length !== 35 || (bytes[2] !== 2 && bytes[2] !== 3)) {
+      throw new InvalidKeyError('a P-256 Multikey holds a 33-byte compressed point (0x02 or 0x03, then x)');
+    }
     let point: Buffer;
     try {
       point = ECDH.convertKey(Buffer.from(bytes.subarray(2)), 'prime256v1', undefined, undefined, 'uncompressed') as Buffer;
     } catch {
-      throw new InvalidKeyError('publicKeyMultibase is not a point on P-256');
+      throw new InvalidKeyError('publicKeyMultibase is not a point on the P-256 curve');
     }
     return validatePublicJwk({ kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') });
   }
-  throw new InvalidKeyError('publicKeyMultibase must be an Ed25519 (0xed01) or P-256 (0x8024) Multikey');
+  throw new InvalidKeyError('publicKeyMultibase must be an Ed25519 (multicodec 0xed01) or P-256 (multicodec 0x8024) Multikey');
 }
 
 /** Parses `did:key:z…` (Ed25519 or P-256). */
 export function parseDidKey(did: unknown): PublicKey {
-  if (typeof did !== 'string' || !did.startsWith('did:key:')) throw new InvalidKeyError(`${String(did)} is not a did:key`);
+  if (typeof did !== 'string' || !did.startsWith('did:key:')) throw new InvalidKeyError(`${JSON.stringify(did)} is not a did:key`);
   return parseMultikey(did.slice('did:key:'.length));
 }
 
+/** The did:key of an Ed25519 or P-256 key (a private KeyObject gives its public key's did:key). */
 export function didKeyFromPublicKey(key: KeyObject | PublicJwk): string {
-  const parsed = 'kty' in key ? validatePublicJwk(key) : toPublicKey(key);
+  const parsed = 'kty' in key ? validatePublicJwk(key) : toPublicKey(key.type === 'private' ? createPublicKey(key) : key);
   return `did:key:${parsed.multibase}`;
 }

@@ -1,9 +1,9 @@
-import { createHash, verify } from 'node:crypto';
+import { createHash, createPublicKey, sign as cryptoSign, verify, type KeyObject } from 'node:crypto';
 import { base32nopad } from '@scure/base';
 import { z } from 'zod';
 import { InvalidKeyError, InvalidOperationError, InvalidSignatureError } from '../errors.js';
 import { canonicalBytes } from '../ledger/jcs.js';
-import { parseDidKey, parseMultikey, validatePublicJwk } from './keys.js';
+import { parseDidKey, parseMultikey, validatePublicJwk, type KeyAlgorithm } from './keys.js';
 
 export const MAX_OPERATION_BYTES = 16 * 1024;
 export const MAX_ROTATION_KEYS = 8;
@@ -92,7 +92,7 @@ function fail(message: string): never {
 
 /**
  * Parses an untrusted operation and checks every rule that does not need the DID's history
- * (docs/did-method.md section "Operations"); the signature is checked against the chain.
+ * (docs/did-method.md section 4); the signature is checked against the chain.
  */
 export function parseOperation(input: unknown): DidOperation {
   const parsed = operation.safeParse(input);
@@ -105,7 +105,9 @@ export function parseOperation(input: unknown): DidOperation {
   if (op.type === 'create' && op.prev !== null) fail('/prev: a create has prev null');
   if (op.type !== 'create' && op.prev === null) fail(`/prev: an ${op.type} names the hash of the previous operation`);
   if (op.type === 'deactivate' && op.document !== undefined) fail('/document: a deactivate carries no document');
-  if (op.type !== 'deactivate' && op.document === undefined) fail(`/document: a ${op.type} carries the DID document`);
+  if (op.type !== 'deactivate' && op.document === undefined) fail(`/document: ${op.type === 'create' ? 'a create' : 'an update'} carries the DID document`);
+  // One signature, one encoding: a non-canonical base64url sig would give the op a second hash.
+  if (Buffer.from(op.sig, 'base64url').toString('base64url') !== op.sig) fail('/sig: not the canonical base64url encoding of 64 bytes');
   if (new Set(op.rotationKeys).size !== op.rotationKeys.length) fail('/rotationKeys: keys must be distinct');
   op.rotationKeys.forEach((key, i) => {
     try {
@@ -138,8 +140,11 @@ function checkDocument(doc: OperationDocument): void {
     }
   });
   for (const relationship of ['authentication', 'assertionMethod'] as const) {
+    const seen = new Set<string>();
     (doc[relationship] ?? []).forEach((ref, i) => {
       if (!ids.has(ref)) fail(`/document/${relationship}/${i}: ${ref} is not a verification method of the document`);
+      if (seen.has(ref)) fail(`/document/${relationship}/${i}: ${ref} is listed twice`);
+      seen.add(ref);
     });
   }
   const services = new Set<string>();
@@ -166,6 +171,43 @@ export function operationHash(op: DidOperation): string {
 export function deriveDid(create: DidOperation): string {
   if (create.type !== 'create') throw new InvalidOperationError('a DID derives from its create operation');
   return `did:isthmus:${base32nopad.encode(sha256(canonicalBytes(create))).toLowerCase().slice(0, 24)}`;
+}
+
+/** Signs with a key held elsewhere (a KMS, a wallet): `sign` gets the signing bytes. */
+export interface OperationSigner {
+  readonly alg: KeyAlgorithm;
+  /** Ed25519: the 64-byte RFC 8032 signature; ES256: the 64-byte r‖s (not DER). */
+  sign(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
+}
+
+function withSignature(unsigned: UnsignedOperation, alg: KeyAlgorithm, signature: Uint8Array): DidOperation {
+  if (signature.length !== 64) {
+    const hint = alg === 'ES256' ? ' (ES256 signatures are r‖s, ieee-p1363, not DER)' : '';
+    throw new InvalidSignatureError(`a ${alg} signature is 64 bytes; the signer returned ${signature.length}${hint}`);
+  }
+  const { sig: _sig, ...rest } = unsigned as DidOperation;
+  return parseOperation({ ...rest, sig: Buffer.from(signature).toString('base64url') });
+}
+
+/** Signs an operation (any `sig` it has is replaced) and checks the result with parseOperation. */
+export async function signOperation(unsigned: UnsignedOperation, signer: OperationSigner): Promise<DidOperation> {
+  return withSignature(unsigned, signer.alg, await signer.sign(operationSigningBytes(unsigned)));
+}
+
+/** signOperation with an Ed25519 or P-256 private KeyObject, synchronously. */
+export function signOperationWithKey(unsigned: UnsignedOperation, privateKey: KeyObject): DidOperation {
+  const alg = algorithmOf(privateKey);
+  const data = operationSigningBytes(unsigned);
+  const signature = alg === 'EdDSA' ? cryptoSign(null, data, privateKey) : cryptoSign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+  return withSignature(unsigned, alg, signature);
+}
+
+function algorithmOf(privateKey: KeyObject): KeyAlgorithm {
+  if (privateKey.type !== 'private') throw new InvalidKeyError('signing needs a private key');
+  if (privateKey.asymmetricKeyType === 'ed25519') return 'EdDSA';
+  const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
+  if (privateKey.asymmetricKeyType === 'ec' && jwk.crv === 'P-256') return 'ES256';
+  throw new InvalidKeyError(`only Ed25519 and P-256 keys sign operations; got ${privateKey.asymmetricKeyType}${jwk.crv ? ` ${jwk.crv}` : ''}`);
 }
 
 /** True when `rotationKey` (a did:key) signed the operation. */

@@ -1,0 +1,108 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { base58 } from '@scure/base';
+import { describe, expect, it } from 'vitest';
+import { ed25519DidKey, p256DidKey } from '../../../test/support/independent.js';
+import { InvalidKeyError } from '../errors.js';
+import { didKeyFromPublicKey, parseDidKey, parseMultikey, validatePublicJwk } from './keys.js';
+
+const vectors = JSON.parse(readFileSync(new URL('../../../test/vectors/did/did-key.json', import.meta.url), 'utf8')) as {
+  ed25519: { seedHex: string; did: string; publicKeyBase58: string }[];
+  p256: { did: string; publicKeyJwk: { kty: 'EC'; crv: 'P-256'; x: string; y: string }; d: string }[];
+  unsupported: string[];
+};
+const ed25519FromSeed = (hex: string) =>
+  createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from(hex, 'hex')]), format: 'der', type: 'pkcs8' });
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
+
+describe('did:key (the did:key method test vectors)', () => {
+  it.each(vectors.ed25519)('Ed25519 $did', ({ seedHex, did, publicKeyBase58 }) => {
+    const key = ed25519FromSeed(seedHex);
+    expect(didKeyFromPublicKey(key)).toBe(did);
+    expect(didKeyFromPublicKey(createPublicKey(key))).toBe(did);
+    const parsed = parseDidKey(did);
+    expect(parsed.alg).toBe('EdDSA');
+    expect(parsed.jwk).toEqual({ kty: 'OKP', crv: 'Ed25519', x: b64(base58.decode(publicKeyBase58)) });
+    expect(parsed.multibase).toBe(did.slice('did:key:'.length));
+  });
+
+  it.each(vectors.p256)('P-256 $did', ({ did, publicKeyJwk, d }) => {
+    expect(didKeyFromPublicKey(publicKeyJwk)).toBe(did);
+    expect(didKeyFromPublicKey(createPrivateKey({ key: { ...publicKeyJwk, d }, format: 'jwk' }))).toBe(did);
+    const parsed = parseDidKey(did);
+    expect(parsed.alg).toBe('ES256');
+    expect(parsed.jwk).toEqual(publicKeyJwk);
+    expect(parsed.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+  });
+
+  it.each(vectors.unsupported)('refuses %s (not Ed25519 or P-256)', (did) => {
+    expect(() => parseDidKey(did)).toThrow(/must be an Ed25519 \(multicodec 0xed01\) or P-256/);
+  });
+
+  it('agrees with an independent encoder on random keys', () => {
+    for (let i = 0; i < 20; i++) {
+      const ed = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
+      expect(didKeyFromPublicKey({ kty: 'OKP', crv: 'Ed25519', x: ed.x! })).toBe(ed25519DidKey(Buffer.from(ed.x!, 'base64url')));
+      const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+      const did = p256DidKey(Buffer.from(ec.x!, 'base64url'), Buffer.from(ec.y!, 'base64url'));
+      expect(didKeyFromPublicKey({ kty: 'EC', crv: 'P-256', x: ec.x!, y: ec.y! })).toBe(did);
+      expect(parseDidKey(did).jwk).toEqual({ kty: 'EC', crv: 'P-256', x: ec.x, y: ec.y });
+    }
+  });
+
+  it('refuses keys of other types and malformed did:keys, saying why', () => {
+    expect(() => didKeyFromPublicKey(generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey)).toThrow(/only Ed25519 and P-256 keys.*secp256k1/);
+    expect(() => didKeyFromPublicKey(generateKeyPairSync('x25519').publicKey)).toThrow(InvalidKeyError);
+    expect(() => parseDidKey('did:web:example.com')).toThrow(/is not a did:key/);
+    expect(() => parseDidKey(42)).toThrow(InvalidKeyError);
+    expect(() => parseMultikey('uAAAA')).toThrow(/"z" prefix/);
+    expect(() => parseMultikey('z0OIl')).toThrow(/not valid base58btc/);
+    expect(() => parseMultikey(`z${base58.encode(new Uint8Array([0xed, 0x01, 1, 2, 3]))}`)).toThrow(/holds 32 key bytes; this one holds 3/);
+    expect(() => parseMultikey(`z${base58.encode(new Uint8Array([0x80, 0x24, 4, ...new Uint8Array(32)]))}`)).toThrow(/33-byte compressed point/);
+    // x = 1 has no y on P-256
+    const off = new Uint8Array(33);
+    off[0] = 2;
+    off[32] = 1;
+    expect(() => parseMultikey(`z${base58.encode(new Uint8Array([0x80, 0x24, ...off]))}`)).toThrow(/not a point on the P-256 curve/);
+  });
+});
+
+describe('validatePublicJwk', () => {
+  const p256 = vectors.p256[0]!.publicKeyJwk;
+  const ed = { kty: 'OKP', crv: 'Ed25519', x: b64(base58.decode(vectors.ed25519[0]!.publicKeyBase58)) };
+
+  it('accepts Ed25519 and P-256 public keys and returns their clean form', () => {
+    expect(validatePublicJwk({ ...ed, kid: 'k', alg: 'EdDSA' }).jwk).toEqual(ed);
+    expect(validatePublicJwk(p256).multibase).toBe(vectors.p256[0]!.did.slice(8));
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['a non-object', 'x', /must be a JSON object/],
+    ['an array', [], /must be a JSON object/],
+    ['a private key (d)', { ...p256, d: vectors.p256[0]!.d }, /private member "d"/],
+    ['an Ed25519 private key', { ...ed, d: 'AAAA' }, /private member "d"/],
+    ['a symmetric key', { kty: 'oct', k: 'AAAA' }, /private member "k"/],
+    ['an RSA key', { kty: 'RSA', n: 'AQAB', e: 'AQAB' }, /Ed25519 \(kty OKP\) or P-256 \(kty EC\).*got kty RSA/],
+    ['secp256k1', { kty: 'EC', crv: 'secp256k1', x: p256.x, y: p256.y }, /got kty EC, crv secp256k1/],
+    ['X25519', { kty: 'OKP', crv: 'X25519', x: ed.x }, /crv X25519/],
+    ['a short Ed25519 x', { ...ed, x: 'AAAA' }, /32 bytes of unpadded base64url; it decodes to 3 bytes/],
+    ['a padded x', { ...ed, x: `${ed.x}=` }, /base64url/],
+    ['a missing y', { kty: 'EC', crv: 'P-256', x: p256.x }, /publicKeyJwk.y must be a base64url string/],
+    ['a long P-256 y', { ...p256, y: b64(new Uint8Array(33)) }, /publicKeyJwk.y must be 32 bytes/],
+    ['a P-256 point off the curve', { ...p256, y: b64(Buffer.from(p256.y, 'base64url').map((b, i) => (i === 31 ? b ^ 1 : b))) }, /not a point on the P-256 curve/],
+    ['an Ed25519 y that is not on the curve', { ...ed, x: b64(Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 2 : 0))) }, /not a point on the curve/],
+    ['an Ed25519 y at or above the field prime', { ...ed, x: b64(new Uint8Array(32).fill(0xff)) }, /not below 2\^255-19/],
+    ['the Ed25519 identity (small order)', { ...ed, x: b64(Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 1 : 0))) }, /small order/],
+    ['an Ed25519 point of order 8', { ...ed, x: b64(Buffer.from('c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a', 'hex')) }, /small order/],
+  ])('refuses %s', (_, jwk, message) => {
+    expect(() => validatePublicJwk(jwk)).toThrow(InvalidKeyError);
+    expect(() => validatePublicJwk(jwk)).toThrow(message);
+  });
+
+  it('does not change its argument', () => {
+    const input = { ...p256, kid: 'x' };
+    const copy = structuredClone(input);
+    validatePublicJwk(input);
+    expect(input).toEqual(copy);
+  });
+});

@@ -1,0 +1,175 @@
+import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { isthmusDid, operationRef } from '../../../test/support/independent.js';
+import { InvalidKeyError, InvalidOperationError, InvalidSignatureError } from '../errors.js';
+import { canonicalBytes } from '../ledger/jcs.js';
+import { didKeyFromPublicKey } from './keys.js';
+import {
+  deriveDid,
+  MAX_OPERATION_BYTES,
+  operationHash,
+  operationSigningBytes,
+  parseOperation,
+  requireSignatureBy,
+  signOperation,
+  signOperationWithKey,
+  verifyOperationSignature,
+  type OperationDocument,
+  type UnsignedOperation,
+} from './operation.js';
+
+const edKey = createPrivateKey({
+  key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', 'hex')]),
+  format: 'der',
+  type: 'pkcs8',
+});
+const p256Key = createPrivateKey({
+  key: { kty: 'EC', crv: 'P-256', x: 'igrFmi0whuihKnj9R3Om1SoMph72wUGeFaBbzG2vzns', y: 'efsX5b10x8yjyrj4ny3pGfLcY7Xby1KzgqOdqnsrJIM', d: 'gPh-VvVS8MbvKQ9LSVVmfnxnKjHn4Tqj0bmbpehRlpc' },
+  format: 'jwk',
+});
+const edDid = didKeyFromPublicKey(edKey);
+const p256Did = didKeyFromPublicKey(p256Key);
+const edX = (edKey.export({ format: 'jwk' }) as { x: string }).x;
+
+const document: OperationDocument = {
+  verificationMethod: [
+    { id: '#key-1', type: 'JsonWebKey', publicKeyJwk: { kty: 'OKP', crv: 'Ed25519', x: edX } },
+    { id: '#key-2', type: 'Multikey', publicKeyMultibase: p256Did.slice(8) },
+  ],
+  authentication: ['#key-1'],
+  assertionMethod: ['#key-1', '#key-2'],
+  service: [{ id: '#hub', type: 'LinkedDomains', serviceEndpoint: 'https://hub.example' }],
+};
+const unsignedCreate: UnsignedOperation = { type: 'create', prev: null, home: 'eu', rotationKeys: [edDid, p256Did], document };
+const create = signOperationWithKey(unsignedCreate, edKey);
+const update = signOperationWithKey({ type: 'update', prev: operationHash(create), home: 'eu', rotationKeys: [p256Did], document }, p256Key);
+const deactivate = signOperationWithKey({ type: 'deactivate', prev: operationHash(update), home: 'eu', rotationKeys: [p256Did] }, p256Key);
+const vm = document.verificationMethod[0]!;
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+// The last of 86 characters carries 2 bits of the signature and 4 that must be zero.
+const nonCanonical = (sig: string) => `${sig.slice(0, 85)}${B64URL[B64URL.indexOf(sig[85]!) | 1]}`;
+const withDocument = (patch: Partial<OperationDocument>) => ({ ...create, document: { ...document, ...patch } });
+
+describe('signing and verifying', () => {
+  it('round-trips Ed25519 (deterministic) and P-256 (ES256, r‖s) signatures', () => {
+    expect(Buffer.from(create.sig, 'base64url')).toHaveLength(64);
+    expect(signOperationWithKey(unsignedCreate, edKey)).toEqual(create);
+    expect(verifyOperationSignature(create, edDid)).toBe(true);
+    expect(verifyOperationSignature(create, p256Did)).toBe(false);
+    expect(verifyOperationSignature(update, p256Did)).toBe(true);
+    expect(verifyOperationSignature(update, edDid)).toBe(false);
+    expect(verifyOperationSignature(deactivate, p256Did)).toBe(true);
+  });
+
+  it('signs through an external signer (a KMS or wallet), async or not', async () => {
+    const viaSigner = await signOperation(unsignedCreate, { alg: 'EdDSA', sign: (data) => sign(null, data, edKey) });
+    expect(viaSigner).toEqual(create);
+    const es = await signOperation(unsignedCreate, { alg: 'ES256', sign: async (data) => sign('sha256', data, { key: p256Key, dsaEncoding: 'ieee-p1363' }) });
+    expect(verifyOperationSignature(es, p256Did)).toBe(true);
+  });
+
+  it('refuses DER ES256 signatures, public and foreign keys, and replaces an existing sig', async () => {
+    await expect(signOperation(unsignedCreate, { alg: 'ES256', sign: (data) => sign('sha256', data, p256Key) })).rejects.toThrow(/64 bytes.*not DER/);
+    expect(() => signOperationWithKey(unsignedCreate, generateKeyPairSync('ed25519').publicKey)).toThrow(InvalidKeyError);
+    expect(() => signOperationWithKey(unsignedCreate, generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).privateKey)).toThrow(/secp256k1/);
+    expect(signOperationWithKey({ ...unsignedCreate, sig: 'x' } as UnsignedOperation, edKey)).toEqual(create);
+  });
+
+  it('requireSignatureBy names whose key was expected', () => {
+    expect(() => requireSignatureBy(update, [edDid], 'did:isthmus:x')).toThrow(InvalidSignatureError);
+    expect(() => requireSignatureBy(update, [edDid], 'did:isthmus:x')).toThrow(/not signed by a rotation key of did:isthmus:x/);
+    expect(() => requireSignatureBy(update, [edDid, p256Did], 'x')).not.toThrow();
+  });
+
+  it('signs the JCS of the operation without sig, whatever the member order', () => {
+    const shuffled = { sig: create.sig, document: create.document, type: 'create', rotationKeys: create.rotationKeys, home: 'eu', prev: null };
+    expect(operationSigningBytes(shuffled as typeof create)).toEqual(operationSigningBytes(unsignedCreate));
+    expect(verifyOperationSignature(parseOperation(shuffled), edDid)).toBe(true);
+  });
+
+  it('does not change its arguments', () => {
+    const input = structuredClone(unsignedCreate);
+    signOperationWithKey(input, edKey);
+    parseOperation(structuredClone(create));
+    expect(input).toEqual(unsignedCreate);
+  });
+});
+
+describe('hash and DID derivation', () => {
+  it('match an independent implementation of the spec', () => {
+    expect(operationHash(create)).toBe(operationRef(create));
+    expect(operationHash(create)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(deriveDid(create)).toBe(isthmusDid(create));
+    expect(deriveDid(create)).toMatch(/^did:isthmus:[a-z2-7]{24}$/);
+  });
+
+  it('only a create derives a DID', () => {
+    expect(() => deriveDid(update)).toThrow(InvalidOperationError);
+  });
+});
+
+describe('parseOperation', () => {
+  it('accepts the three types and round-trips through JSON', () => {
+    for (const op of [create, update, deactivate]) expect(parseOperation(JSON.parse(JSON.stringify(op)))).toEqual(op);
+  });
+
+  const bigService = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `#s${i}`, type: 'X', serviceEndpoint: `https://${'a'.repeat(500)}.example` }));
+  const methods = (n: number) => Array.from({ length: n }, (_, i) => ({ ...vm, id: `#k${i}` }));
+
+  it.each<[string, unknown, RegExp]>([
+    ['a non-object', 'create', /expected object/i],
+    ['an unknown top-level field', { ...create, extra: 1 }, /Unrecognized key.*extra/],
+    ['an unknown document field', withDocument({ controller: 'did:x:y' } as Partial<OperationDocument>), /\/document.*controller/],
+    ['an unknown method field', withDocument({ verificationMethod: [{ ...vm, controller: 'did:x:y' } as typeof vm] }), /verificationMethod\/0.*controller/],
+    ['an unknown type', { ...create, type: 'recover' }, /\/type/],
+    ['a create with a prev', { ...create, prev: operationHash(create) }, /a create has prev null/],
+    ['an update without prev', { ...update, prev: null }, /an update names the hash of the previous operation/],
+    ['a prev that is not a 43-char base64url hash', { ...update, prev: 'abc' }, /\/prev: must be the base64url SHA-256/],
+    ['a deactivate with a document', { ...deactivate, document }, /a deactivate carries no document/],
+    ['an update without a document', { ...update, document: undefined }, /an update carries the DID document/],
+    ['an upper-case region', { ...create, home: 'EU' }, /\/home: must be a region id/],
+    ['a region id of 33 characters', { ...create, home: `a${'b'.repeat(32)}` }, /\/home/],
+    ['no rotation keys', { ...create, rotationKeys: [] }, /at least one rotation key/],
+    ['nine rotation keys', { ...create, rotationKeys: Array.from({ length: 9 }, () => didKeyFromPublicKey(generateKeyPairSync('ed25519').publicKey)) }, /\/rotationKeys/],
+    ['a repeated rotation key', { ...create, rotationKeys: [edDid, edDid] }, /keys must be distinct/],
+    ['a rotation key that is not a did:key', { ...create, rotationKeys: ['did:web:example.com'] }, /\/rotationKeys\/0: must be a did:key/],
+    ['a rotation key that does not decode', { ...create, rotationKeys: ['did:key:zNope'] }, /\/rotationKeys\/0:/],
+    ['a secp256k1 rotation key', { ...create, rotationKeys: ['did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme'] }, /\/rotationKeys\/0: publicKeyMultibase must be an Ed25519/],
+    ['a sig of the wrong length', { ...create, sig: 'AAAA' }, /\/sig: must be a 64-byte signature/],
+    ['a non-canonical sig encoding', { ...create, sig: nonCanonical(create.sig) }, /\/sig: not the canonical base64url/],
+    ['no verification method', withDocument({ verificationMethod: [] }), /at least one verification method/],
+    ['33 verification methods', withDocument({ verificationMethod: methods(33) }), /\/document\/verificationMethod/],
+    ['an absolute method id', withDocument({ verificationMethod: [{ ...vm, id: 'did:x:y#key-1' }] }), /relative id like #key-1/],
+    ['a method id with a space', withDocument({ verificationMethod: [{ ...vm, id: '#key 1' }] }), /relative id/],
+    ['a duplicate method id', withDocument({ verificationMethod: [vm, vm] }), /verificationMethod\/1\/id: #key-1 appears twice/],
+    ['an unknown method type', withDocument({ verificationMethod: [{ ...vm, type: 'JsonWebKey2020' as 'JsonWebKey' }] }), /\/type/],
+    ['a JsonWebKey method without publicKeyJwk', withDocument({ verificationMethod: [{ id: '#key-1', type: 'JsonWebKey', publicKeyMultibase: 'z6Mk' }] }), /JsonWebKey method has publicKeyJwk only/],
+    ['a Multikey method without publicKeyMultibase', withDocument({ verificationMethod: [{ ...vm, type: 'Multikey' }] }), /Multikey method has publicKeyMultibase only/],
+    ['a private JWK', withDocument({ verificationMethod: [{ ...vm, publicKeyJwk: { ...vm.publicKeyJwk, d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A' } }] }), /verificationMethod\/0: publicKeyJwk must not contain the private member "d"/],
+    ['a JWK point off the curve', withDocument({ verificationMethod: [{ ...vm, publicKeyJwk: { kty: 'OKP', crv: 'Ed25519', x: Buffer.alloc(32, 0xff).toString('base64url') } }] }), /verificationMethod\/0: publicKeyJwk.x is not an Ed25519 public key/],
+    ['a dangling relationship', withDocument({ assertionMethod: ['#key-9'] }), /assertionMethod\/0: #key-9 is not a verification method of the document/],
+    ['an absolute relationship reference', withDocument({ authentication: ['did:x:y#key-1'] }), /\/document\/authentication\/0/],
+    ['an embedded method in a relationship', withDocument({ authentication: [vm as unknown as string] }), /\/document\/authentication\/0/],
+    ['a relationship listing a method twice', withDocument({ authentication: ['#key-1', '#key-1'] }), /authentication\/1: #key-1 is listed twice/],
+    ['a service id that is a method id', withDocument({ service: [{ id: '#key-1', type: 'X', serviceEndpoint: 'https://x.example' }] }), /service\/0\/id: #key-1 appears twice/],
+    ['a service endpoint that is not a URL', withDocument({ service: [{ id: '#s', type: 'X', serviceEndpoint: 'not a url' }] }), /serviceEndpoint/],
+    ['a service without a type', withDocument({ service: [{ id: '#s', serviceEndpoint: 'https://x.example' } as never] }), /service\/0\/type/],
+    ['33 services', withDocument({ service: Array.from({ length: 33 }, (_, i) => ({ id: `#s${i}`, type: 'X', serviceEndpoint: 'https://x.example' })) }), /\/document\/service/],
+    ['an operation over 16 KiB', withDocument({ service: bigService(31) }), /bytes; at most 16384 bytes \(16 KiB\)/],
+  ])('refuses %s', (_, input, message) => {
+    expect(() => parseOperation(input)).toThrow(InvalidOperationError);
+    expect(() => parseOperation(input)).toThrow(message);
+  });
+
+  it('accepts an operation of exactly the size limit and service endpoints as objects and lists', () => {
+    const endpoints = withDocument({ service: [{ id: '#s', type: ['A', 'B'], serviceEndpoint: [{ origins: ['https://a.example'] }, 'https://b.example'] }] });
+    expect(parseOperation(endpoints).document!.service![0]!.type).toEqual(['A', 'B']);
+    const base = withDocument({ service: [{ id: '#s', type: 'X', serviceEndpoint: { note: '' } }] });
+    const room = MAX_OPERATION_BYTES - canonicalBytes(base).length;
+    const exact = withDocument({ service: [{ id: '#s', type: 'X', serviceEndpoint: { note: 'a'.repeat(room) } }] });
+    expect(canonicalBytes(exact)).toHaveLength(MAX_OPERATION_BYTES);
+    expect(() => parseOperation(exact)).not.toThrow();
+    const over = withDocument({ service: [{ id: '#s', type: 'X', serviceEndpoint: { note: 'a'.repeat(room + 1) } }] });
+    expect(() => parseOperation(over)).toThrow(/16385 bytes/);
+  });
+});
