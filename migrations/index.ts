@@ -3,6 +3,7 @@ import { CreateLedger1763942500000 } from './1763942500000-CreateLedger.js';
 import { CreateKeys1763942600000 } from './1763942600000-CreateKeys.js';
 import { CreateLedgerAlarm1763942700000 } from './1763942700000-CreateLedgerAlarm.js';
 import { CreateCredentialRecord1763942800000 } from './1763942800000-CreateCredentialRecord.js';
+import { CreateStatusList1763942950000 } from './1763942950000-CreateStatusList.js';
 
 /** Every migration, oldest first. Listed as classes: a glob of .ts files breaks under Vitest. */
-export const MIGRATIONS = [CreateIssuer1763942400000, CreateLedger1763942500000, CreateKeys1763942600000, CreateLedgerAlarm1763942700000, CreateCredentialRecord1763942800000];
+export const MIGRATIONS = [CreateIssuer1763942400000, CreateLedger1763942500000, CreateKeys1763942600000, CreateLedgerAlarm1763942700000, CreateCredentialRecord1763942800000, CreateStatusList1763942950000];

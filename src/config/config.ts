@@ -22,6 +22,10 @@ export interface RegionConfig {
   readonly replicationIntervalMs: number;
   /** How long a call to another region may take. */
   readonly peerTimeoutMs: number;
+  /** How long a signed status list version stays valid (validUntil / exp); lists are re-signed at half of it. */
+  readonly statusListValiditySeconds: number;
+  /** How long a relying party may cache a status list (ttl, Cache-Control max-age). */
+  readonly statusListTtlSeconds: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -82,6 +86,18 @@ const schema = z.object({
     .min(100, 'must be at least 100')
     .max(120_000, 'must be at most 120000')
     .default(5000),
+  STATUS_LIST_VALIDITY_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(60, 'must be at least 60')
+    .max(31_536_000, 'must be at most 31536000 (a year)')
+    .default(7 * 86_400),
+  STATUS_LIST_TTL_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(0, 'must not be negative')
+    .max(86_400, 'must be at most 86400 (a day)')
+    .default(300),
 });
 
 /** Treats empty strings as unset, as shells and compose files often pass them. */
@@ -119,5 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RegionConfig {
     bodyLimitBytes: v.BODY_LIMIT_BYTES,
     replicationIntervalMs: v.REPLICATION_INTERVAL_MS,
     peerTimeoutMs: v.PEER_TIMEOUT_MS,
+    statusListValiditySeconds: v.STATUS_LIST_VALIDITY_SECONDS,
+    statusListTtlSeconds: v.STATUS_LIST_TTL_SECONDS,
   };
 }

@@ -3,6 +3,7 @@ import { CredentialRecordEntity } from '../modules/credentials/credential-record
 import { ManagedDidEntity, ManagedKeyEntity, PrivateKeyEntity } from '../modules/keys/keys.entity.js';
 import { CheckpointEntity, LedgerEntryEntity, LedgerHeadEntity } from '../modules/ledger/ledger.entity.js';
 import { LedgerAlarmEntity } from '../modules/replication/alarm.entity.js';
+import { StatusListEntity } from '../modules/status/status-list.entity.js';
 
 /** Every entity of the application, in one list for the DataSource. */
 export const ENTITIES = [
@@ -15,4 +16,5 @@ export const ENTITIES = [
   ManagedDidEntity,
   LedgerAlarmEntity,
   CredentialRecordEntity,
+  StatusListEntity,
 ];

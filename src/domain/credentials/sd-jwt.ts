@@ -19,6 +19,8 @@ export function disclosureFrame(payload: Record<string, unknown>, pointers: read
     if (!pointer.startsWith('/') || pointer === '/') throw fail('must be a JSON pointer to a claim, like /credentialSubject/birthDate');
     const segments = rebase(pointer.slice(1).split('/').map(unescape));
     if (segments.length === 0) throw fail('names no claim');
+    // Status references and holder keys must reach every verifier, whole.
+    if (segments.length > 1 && ['credentialStatus', 'status', 'cnf'].includes(segments[0]!)) throw fail('is part of a claim verifiers always need: it cannot be selectively disclosable');
     let value: unknown = payload;
     let node = frame;
     segments.forEach((segment, depth) => {

@@ -1,6 +1,7 @@
 import { foldChain, operationHash, parseOperation, validateNextOperation, type ChainItem } from '../did/index.js';
 import { canonicalJson, entryLeafHash, MerkleFrontier, parseCheckpoint, parseLedgerEntry, verifyConsistency, verifyNote, type VerifierKey } from '../ledger/index.js';
 import { logOrigin } from '../network/genesis.js';
+import { statusListRef } from '../status/status-list-entry.js';
 
 /** Why a mirror refused what a peer served. */
 export type MirrorFaultKind =
@@ -152,6 +153,11 @@ export async function verifyEntries(
       } catch (error) {
         throw fault(`invalid DID operation (${(error as Error).message})`);
       }
+    }
+    // A status list's versions share its id as ref: how a verifier finds the newest one.
+    if (entry.kind === 'status-list') {
+      ref = statusListRef(entry.payload);
+      if (ref === null) throw fault('the status-list payload is malformed');
     }
     frontier.append(leaf);
     out.push({ index, kind: entry.kind, did, ref, time: entry.time, entryJcs: canonicalJson(entry), leafHash: item.leafHash, rootHash: frontier.rootBase64() });

@@ -1,8 +1,10 @@
 import { Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentIssuer, IssuerGuard, type IssuerPrincipal } from '../auth/issuer.guard.js';
 import { IssueRequestDto, IssueResponseDto, VerificationResultDto, VerifyPresentationRequestDto, VerifyRequestDto } from './dto/credentials.dto.js';
+import { UpdateStatusRequestDto, UpdateStatusResponseDto } from '../status/dto/status.dto.js';
+import { CredentialStatusService } from './credential-status.service.js';
 import { IssuanceService } from './issuance.service.js';
 import { VerificationService } from './verification.service.js';
 
@@ -12,6 +14,7 @@ export class CredentialsController {
   constructor(
     private readonly issuance: IssuanceService,
     private readonly verification: VerificationService,
+    private readonly status: CredentialStatusService,
   ) {}
 
   @Post('credentials/issue')
@@ -25,6 +28,20 @@ export class CredentialsController {
   @ApiForbiddenResponse({ description: 'problem+json: the issuer DID belongs to another tenant' })
   issue(@CurrentIssuer() issuer: IssuerPrincipal, @Body() body: IssueRequestDto): Promise<IssueResponseDto> {
     return this.issuance.issue(issuer, body);
+  }
+
+  @Post('credentials/status')
+  @HttpCode(200)
+  @UseGuards(IssuerGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'W3C VC API: revoke, suspend or reactivate a credential your tenant issued here; the list is re-signed and appended to the ledger before the answer.' })
+  @ApiOkResponse({ type: UpdateStatusResponseDto })
+  @ApiBadRequestResponse({ description: 'problem+json naming the invalid fields' })
+  @ApiUnauthorizedResponse({ description: 'problem+json: no or unknown issuer API key' })
+  @ApiNotFoundResponse({ description: 'problem+json: no such credential of your tenant (also for other tenants’ credentials)' })
+  @ApiConflictResponse({ description: 'problem+json: revoked is final, or the credential has no entry for that purpose' })
+  updateStatus(@CurrentIssuer() issuer: IssuerPrincipal, @Body() body: UpdateStatusRequestDto): Promise<UpdateStatusResponseDto> {
+    return this.status.update(issuer, body);
   }
 
   @Post('credentials/verify')

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { AdminModule } from '../admin/admin.module.js';
 import { IssuerGuard } from '../auth/issuer.guard.js';
 import { RegistryModule } from '../registry/registry.module.js';
+import { StatusModule } from '../status/status.module.js';
+import { CredentialStatusService } from './credential-status.service.js';
 import { CredentialRecordRepository } from './credential-record.repository.js';
 import { CredentialsController } from './credentials.controller.js';
 import { IssuanceService } from './issuance.service.js';
@@ -9,8 +11,8 @@ import { SchemaRegistry } from './schema-registry.js';
 import { VerificationService } from './verification.service.js';
 
 @Module({
-  imports: [RegistryModule, AdminModule],
+  imports: [RegistryModule, AdminModule, StatusModule],
   controllers: [CredentialsController],
-  providers: [IssuanceService, VerificationService, CredentialRecordRepository, IssuerGuard, SchemaRegistry],
+  providers: [IssuanceService, CredentialStatusService, VerificationService, CredentialRecordRepository, IssuerGuard, SchemaRegistry],
 })
 export class CredentialsModule {}

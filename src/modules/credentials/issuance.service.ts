@@ -14,6 +14,8 @@ import { ResolverService } from '../registry/resolver.service.js';
 import type { IssuerPrincipal } from '../auth/issuer.guard.js';
 import { RegistrarService } from '../registry/registrar.service.js';
 import { CredentialRecordRepository } from './credential-record.repository.js';
+import { StatusLists, TOKEN_LIST_PURPOSE } from '../status/status-lists.js';
+import type { RecordedSlot } from './credential-status.service.js';
 import { SchemaRegistry } from './schema-registry.js';
 import type { IssueRequestDto, IssueResponseDto } from './dto/credentials.dto.js';
 
@@ -28,7 +30,15 @@ export class IssuanceService {
     private readonly resolver: ResolverService,
     private readonly network: NetworkService,
     private readonly schemas: SchemaRegistry,
+    private readonly lists: StatusLists,
   ) {}
+
+  /** Fresh status list positions for the purposes asked for: one per purpose, or one token slot. */
+  private async allocateStatus(issuer: IssuerPrincipal, did: string, format: string, purposes: readonly ('revocation' | 'suspension')[]): Promise<RecordedSlot[]> {
+    if (purposes.length === 0) return [];
+    if (format === 'dc+sd-jwt') return [{ ...(await this.lists.allocate(issuer.id, did, 'token', TOKEN_LIST_PURPOSE)), purposes: [...purposes] }];
+    return Promise.all(purposes.map((purpose) => this.lists.allocate(issuer.id, did, 'bitstring', purpose)));
+  }
 
   /** The holder's public JWK: given directly, or the first authentication key of a DID resolved locally. */
   private async holderKey(holder: string | Record<string, unknown>): Promise<PublicJwk> {
@@ -84,20 +94,37 @@ export class IssuanceService {
       throw new InvalidInputError(`options.selectivelyDisclosable needs an SD-JWT format; ${format} discloses everything`, { errors: [{ pointer: '/options/selectivelyDisclosable', detail: 'needs vc+sd-jwt or dc+sd-jwt' }] });
     }
     const cnf = request.options?.holder === undefined ? undefined : { jwk: await this.holderKey(request.options.holder) };
+    if (credential.credentialStatus !== undefined) {
+      throw new InvalidInputError('credentialStatus is set by this service: ask for it with options.status', { errors: [{ pointer: '/credential/credentialStatus', detail: 'use options.status' }] });
+    }
+    const slots = await this.allocateStatus(issuer, did, format, request.options?.status ?? []);
+    const credentialStatus =
+      slots.length === 0 || format === 'dc+sd-jwt'
+        ? {}
+        : {
+            credentialStatus: slots.map((slot) => ({
+              id: `${slot.url}#${slot.index}`,
+              type: 'BitstringStatusListEntry',
+              statusPurpose: slot.purpose,
+              statusListIndex: String(slot.index),
+              statusListCredential: slot.url,
+            })),
+          };
     let token: string;
     if (format === 'vc+jwt' || format === 'jwt_vc_json') {
       const [payload, header] =
         format === 'vc+jwt'
-          ? [{ ...credential, id, iat }, { alg, typ: 'vc+jwt', cty: 'vc', kid }] // W3C VC-JOSE-COSE: the payload is the credential
-          : [legacyJwtClaims({ ...credential, id }, did, iat), { alg, typ: 'JWT', kid }];
+          ? [{ ...credential, ...credentialStatus, id, iat }, { alg, typ: 'vc+jwt', cty: 'vc', kid }] // W3C VC-JOSE-COSE: the payload is the credential
+          : [legacyJwtClaims({ ...credential, ...credentialStatus, id }, did, iat), { alg, typ: 'JWT', kid }];
       token = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader(header).sign(key);
     } else if (format === 'vc+sd-jwt') {
       // W3C VC-JOSE-COSE with SD-JWT: the credential is the payload, pointed claims become disclosures.
-      const payload = { ...credential, id, iat, ...(cnf ? { cnf } : {}) };
+      const payload = { ...credential, ...credentialStatus, id, iat, ...(cnf ? { cnf } : {}) };
       token = await sdJwt(alg, key).issue(payload, disclosureFrame(payload, pointers) as never, { header: { typ: 'vc+sd-jwt', cty: 'vc', kid } });
     } else {
       // IETF SD-JWT VC: the subject's claims at the top level, /credentialSubject/x pointers lift to x.
-      const payload = sdJwtVcClaims({ ...credential, id }, did, Math.floor(iat), request.options?.vct ?? this.defaultVct(credential), cnf);
+      const status = slots[0] ? { status_list: { idx: slots[0].index, uri: slots[0].url } } : undefined;
+      const payload = sdJwtVcClaims({ ...credential, id }, did, Math.floor(iat), request.options?.vct ?? this.defaultVct(credential), cnf, status);
       const frame = disclosureFrame(payload, pointers, (segments) => (segments[0] === 'credentialSubject' ? segments.slice(1) : segments));
       token = await sdJwt(alg, key).issue(payload, frame as never, { header: { typ: 'dc+sd-jwt', kid } });
     }
@@ -108,7 +135,7 @@ export class IssuanceService {
       types: JSON.stringify(typesOf(credential)),
       format,
       tokenHash: createHash('sha256').update(token).digest('hex'),
-      statusEntries: '[]',
+      statusEntries: JSON.stringify(slots),
       createdAt: new Date().toISOString(),
     });
     return { verifiableCredential: envelope(format, token), credentialId: id };
@@ -148,7 +175,14 @@ function sdJwt(alg: 'EdDSA' | 'ES256', key: KeyObject): SDJwtInstance<Record<str
 }
 
 /** IETF SD-JWT VC claims (DESIGN.md section 3): subject claims at the top level, its id as sub. */
-function sdJwtVcClaims(credential: Credential & { id: string }, issuer: string, iat: number, vct: string, cnf: { jwk: PublicJwk } | undefined): Record<string, unknown> {
+function sdJwtVcClaims(
+  credential: Credential & { id: string },
+  issuer: string,
+  iat: number,
+  vct: string,
+  cnf: { jwk: PublicJwk } | undefined,
+  status: { status_list: { idx: number; uri: string } } | undefined,
+): Record<string, unknown> {
   const subject = (Array.isArray(credential.credentialSubject) ? credential.credentialSubject[0] : credential.credentialSubject) as Record<string, unknown>;
   const { id: subjectId, ...claims } = subject;
   for (const reserved of ['iss', 'vct', 'iat', 'nbf', 'exp', 'cnf', 'status', 'sub', 'jti']) {
@@ -164,6 +198,7 @@ function sdJwtVcClaims(credential: Credential & { id: string }, issuer: string, 
     ...(credential.validFrom ? { nbf: Math.floor(Date.parse(credential.validFrom) / 1000) } : {}),
     ...(credential.validUntil ? { exp: Math.floor(Date.parse(credential.validUntil) / 1000) } : {}),
     ...(cnf ? { cnf } : {}),
+    ...(status ? { status } : {}),
   };
 }
 

@@ -1,28 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { SDJwt } from '@sd-jwt/core';
 import { digest } from '@sd-jwt/crypto-nodejs';
-import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
+import type { JWK } from 'jose';
 import { unwrap } from '../../domain/credentials/envelope.js';
 import { keyBindingProblem, unreferencedDisclosure } from '../../domain/credentials/sd-jwt.js';
 import { issuerId, VCDM1_CONTEXT, VCDM2_CONTEXT } from '../../domain/credentials/vcdm.js';
-import { parseMultikey } from '../../domain/did/index.js';
+import { assertionMethod, decodeJws, DidJwsVerifier, JWS_ALGORITHMS, jwkOf, methodsOf, verifies, type DidDocumentView } from '../registry/did-jws.js';
 import { ResolverService } from '../registry/resolver.service.js';
+import { StatusVerifier } from '../status/status-verifier.js';
 import { SchemaRegistry } from './schema-registry.js';
 import type { VerificationCheckDto, VerificationResultDto } from './dto/credentials.dto.js';
 
-/** Only these algorithms, each bound to its key type: no `none`, no HMAC, no key confusion. */
-const ALGORITHMS: Record<string, { kty: string; crv: string }> = {
-  EdDSA: { kty: 'OKP', crv: 'Ed25519' },
-  ES256: { kty: 'EC', crv: 'P-256' },
-};
 const DEFAULT_SKEW_SECONDS = 60;
 const MAX_SKEW_SECONDS = 300;
 
 /** The allow-list check every JWS format starts with; the algorithm, or undefined when refused. */
 function checkAlgorithm(report: Report, value: unknown): string | undefined {
   const alg = String(value);
-  if (!ALGORITHMS[alg]) {
-    report.fail('algorithm', `alg ${alg} is not allowed; allowed: ${Object.keys(ALGORITHMS).join(', ')}`);
+  if (!JWS_ALGORITHMS[alg]) {
+    report.fail('algorithm', `alg ${alg} is not allowed; allowed: ${Object.keys(JWS_ALGORITHMS).join(', ')}`);
     return undefined;
   }
   report.pass('algorithm', alg);
@@ -41,6 +37,9 @@ class Report {
   }
   skip(check: string, detail: string): void {
     this.checks.push({ check, result: 'skipped', detail });
+  }
+  record(check: VerificationCheckDto): void {
+    this.checks.push(check);
   }
   warn(check: string, detail: string): void {
     this.warnings.push({ check, result: 'passed', detail });
@@ -91,8 +90,6 @@ const PROFILES: Record<'vc+jwt' | 'jwt_vc_json', JwtProfile> = {
   },
 };
 
-type VerificationMethod = { id: string; publicKeyJwk?: JWK; publicKeyMultibase?: string };
-
 export interface VerifyOptions {
   clockSkewSeconds?: number;
   /** Presentations: the nonce the holder's key-binding JWT must carry. */
@@ -104,7 +101,6 @@ export interface VerifyOptions {
 }
 
 const KB_MAX_AGE_SECONDS = 300;
-type Document = { id: string; verificationMethod?: VerificationMethod[]; assertionMethod?: (string | VerificationMethod)[] };
 
 /**
  * Verifies credentials from this region's own copy of the ledger: the issuer's DID is resolved
@@ -115,6 +111,8 @@ export class VerificationService {
   constructor(
     private readonly resolver: ResolverService,
     private readonly schemas: SchemaRegistry,
+    private readonly signers: DidJwsVerifier,
+    private readonly status: StatusVerifier,
   ) {}
 
   /** credentialSchema entries the region holds are checked; others are reported, not fetched. */
@@ -138,15 +136,12 @@ export class VerificationService {
     }
     if (token.includes('~') || format === 'vc+sd-jwt' || format === 'dc+sd-jwt') return this.verifySdJwt(report, token, format, options);
     if (options.requireHolderBinding) return this.verifyVpJwt(report, token, options);
-    let header: ReturnType<typeof decodeProtectedHeader>;
-    let claims: Record<string, unknown>;
-    try {
-      header = decodeProtectedHeader(token);
-      claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
-    } catch {
+    const jws = decodeJws(token);
+    if (!jws) {
       report.fail('format', 'the token is not a compact JWS with a JSON payload');
       return report.result(null);
     }
+    const { header, payload: claims } = jws;
     // Without an envelope the header says what it is: typ vc+jwt, or a VCDM 1.1 JWT with a vc claim.
     format ??= header.typ === 'vc+jwt' ? 'vc+jwt' : 'vc' in claims ? 'jwt_vc_json' : undefined;
     const profile = PROFILES[format as keyof typeof PROFILES];
@@ -170,7 +165,7 @@ export class VerificationService {
     this.checkValidity(report, credential, options.clockSkewSeconds);
     this.checkSchema(report, credential);
     await this.checkIssuerNow(report, did, signer);
-    report.skip('status', 'status lists are not checked yet');
+    await this.checkStatus(report, { credentialStatus: credential.credentialStatus }, did);
     return report.result(credential);
   }
 
@@ -180,15 +175,12 @@ export class VerificationService {
    * every credential in `vp.verifiableCredential` is verified on its own.
    */
   private async verifyVpJwt(report: Report, token: string, options: VerifyOptions): Promise<VerificationResultDto> {
-    let header: ReturnType<typeof decodeProtectedHeader>;
-    let claims: Record<string, unknown>;
-    try {
-      header = decodeProtectedHeader(token);
-      claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
-    } catch {
+    const jws = decodeJws(token);
+    if (!jws) {
       report.fail('format', 'a presentation is an SD-JWT with key binding or a VP JWT');
       return report.result(null);
     }
+    const { header, payload: claims } = jws;
     const vp = claims.vp as { verifiableCredential?: unknown } | undefined;
     if (!vp || typeof vp !== 'object' || (header.typ !== undefined && header.typ !== 'JWT')) {
       report.fail('format', 'a presentation is an SD-JWT with key binding or a VP JWT (typ JWT with a vp claim)');
@@ -200,22 +192,19 @@ export class VerificationService {
     const holder = typeof claims.iss === 'string' ? claims.iss : '';
     const kid = typeof header.kid === 'string' ? header.kid : undefined;
     const resolved = holder.startsWith('did:') ? await this.resolver.resolve(holder) : undefined;
-    const document = resolved?.didDocument as unknown as Document | null | undefined;
+    const document = resolved?.didDocument as unknown as DidDocumentView | null | undefined;
     if (!document || resolved?.didDocumentMetadata.deactivated) {
       report.fail('holder-binding', `the holder ${holder || '(no iss)'} does not resolve to an active DID here`);
       return report.result(null);
     }
-    const methods = this.authenticationMethods(document).filter((m) => kid === undefined || m.id === kid);
+    const methods = methodsOf(document, 'authentication').filter((m) => kid === undefined || m.id === kid);
     let bound = false;
     for (const method of methods) {
-      try {
-        const jwk = method.publicKeyJwk ?? (parseMultikey(method.publicKeyMultibase).jwk as JWK);
-        if (jwk.kty !== ALGORITHMS[alg]!.kty || jwk.crv !== ALGORITHMS[alg]!.crv) continue;
-        await compactVerify(token, await importJWK(jwk, alg), { algorithms: [alg] });
+      const jwk = jwkOf(method);
+      if (!jwk || jwk.kty !== JWS_ALGORITHMS[alg]!.kty || jwk.crv !== JWS_ALGORITHMS[alg]!.crv) continue;
+      if (await verifies(token, jwk, alg)) {
         bound = true;
         break;
-      } catch {
-        // try the next method
       }
     }
     if (!bound) {
@@ -242,14 +231,6 @@ export class VerificationService {
     return report.result({ ...vp, holder, verifiableCredential: credentials });
   }
 
-  private authenticationMethods(document: Document & { authentication?: (string | VerificationMethod)[] }): VerificationMethod[] {
-    const absolute = (id: string) => (id.startsWith('#') ? `${document.id}${id}` : id);
-    return (document.authentication ?? [])
-      .map((entry) => (typeof entry === 'object' ? entry : document.verificationMethod?.find((m) => absolute(m.id) === absolute(entry))))
-      .filter((m): m is VerificationMethod => m !== undefined)
-      .map((m) => ({ ...m, id: absolute(m.id) }));
-  }
-
   /**
    * SD-JWT (vc+sd-jwt, dc+sd-jwt): issuer signature as for the other JWT formats, then every
    * disclosure must be referenced by a digest (RFC 9901 7.1), then the key-binding JWT when
@@ -260,15 +241,12 @@ export class VerificationService {
     const issuerJwt = parts[0]!;
     const kbJwt = parts[parts.length - 1]!;
     const disclosures = parts.slice(1, -1).filter((d) => d !== '');
-    let header: ReturnType<typeof decodeProtectedHeader>;
-    let payload: Record<string, unknown>;
-    try {
-      header = decodeProtectedHeader(issuerJwt);
-      payload = JSON.parse(Buffer.from(issuerJwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
-    } catch {
+    const jws = decodeJws(issuerJwt);
+    if (!jws) {
       report.fail('format', 'the SD-JWT does not start with a compact JWS with a JSON payload');
       return report.result(null);
     }
+    const { header, payload } = jws;
     const format = envelopeFormat ?? String(header.typ);
     if ((format !== 'vc+sd-jwt' && format !== 'dc+sd-jwt') || header.typ !== format) {
       report.fail('format', `expected vc+sd-jwt or dc+sd-jwt (typ of the same name); got ${format} with typ ${String(header.typ)}`);
@@ -309,45 +287,24 @@ export class VerificationService {
     this.checkValidity(report, format === 'dc+sd-jwt' ? { validFrom: isoOf(content.nbf), validUntil: isoOf(content.exp) } : content, options.clockSkewSeconds);
     if (format === 'vc+sd-jwt') this.checkSchema(report, content);
     await this.checkIssuerNow(report, did, signer);
-    report.skip('status', 'status lists are not checked yet');
+    await this.checkStatus(report, format === 'dc+sd-jwt' ? { status: content.status } : { credentialStatus: content.credentialStatus }, did);
     return report.result(content);
   }
 
   /** Resolves the issuer as it was at `signedAt`, and verifies a compact JWS with its assertion key. */
   private async checkIssuerSignature(report: Report, jws: string, alg: string, did: string, kid: string | undefined, signedAt: number | undefined): Promise<string | undefined> {
-    if (!did.startsWith('did:') || (kid !== undefined && !kid.includes('#'))) {
-      report.fail('issuer', 'the signer must be a DID: kid a DID URL naming the verification method, or the issuer a DID');
-      return undefined;
+    const signer = await this.signers.verifyAssertion(jws, alg, did, kid, signedAt);
+    if ('methodId' in signer) {
+      report.pass('signature', signer.methodId);
+      return signer.methodId;
     }
-    const atIssuance = await this.resolver.resolve(did, signedAt === undefined ? {} : { versionTime: new Date(signedAt).toISOString() });
-    if (atIssuance.didResolutionMetadata.error) {
-      report.fail('issuer', `the issuer ${did} does not resolve from this region's ledger: ${String(atIssuance.didResolutionMetadata.message ?? atIssuance.didResolutionMetadata.error)}`);
-      return undefined;
-    }
-    const document = atIssuance.didDocument as unknown as Document;
-    const candidates = kid ? [this.assertionMethod(document, kid)].filter((m) => m !== undefined) : this.assertionMethods(document);
-    let mismatch: string | undefined;
-    for (const method of candidates) {
-      let jwk: JWK;
-      try {
-        jwk = method.publicKeyJwk ?? (parseMultikey(method.publicKeyMultibase).jwk as JWK);
-      } catch {
-        continue;
-      }
-      if (jwk.kty !== ALGORITHMS[alg]!.kty || jwk.crv !== ALGORITHMS[alg]!.crv) {
-        mismatch = `alg ${alg} does not match the ${String(jwk.crv ?? jwk.kty)} key of ${method.id}`;
-        continue;
-      }
-      try {
-        await compactVerify(jws, await importJWK(jwk, alg), { algorithms: [alg] });
-        report.pass('signature', method.id);
-        return method.id;
-      } catch {
-        // try the next method
-      }
-    }
-    report.fail('signature', candidates.length === 0 ? `${kid ?? did} is not an assertion method at the time of issuance` : (kid && mismatch) || `the signature does not verify with ${kid ?? `any assertion method of ${did}`}`);
+    report.fail(signer.check, signer.problem);
     return undefined;
+  }
+
+  /** Every status entry, read from this region's copy of the issuer's lists. */
+  private async checkStatus(report: Report, carrier: { credentialStatus?: unknown; status?: unknown }, issuer: string): Promise<void> {
+    for (const check of await this.status.check(carrier, issuer)) report.record(check);
   }
 
   /** RFC 9901 key binding: signed by cnf.jwk, over this very presentation, fresh, for this nonce and audience. */
@@ -367,23 +324,6 @@ export class VerificationService {
     });
     if (why) report.fail('holder-binding', why);
     else report.pass('holder-binding', 'signed by the holder key in cnf');
-  }
-
-  private assertionMethods(document: Document): VerificationMethod[] {
-    const absolute = (id: string) => (id.startsWith('#') ? `${document.id}${id}` : id);
-    return (document.assertionMethod ?? [])
-      .map((entry) => (typeof entry === 'object' ? entry : document.verificationMethod?.find((m) => absolute(m.id) === absolute(entry))))
-      .filter((m): m is VerificationMethod => m !== undefined)
-      .map((m) => ({ ...m, id: absolute(m.id) }));
-  }
-
-  private assertionMethod(document: Document, kid: string): VerificationMethod | undefined {
-    const absolute = (id: string) => (id.startsWith('#') ? `${document.id}${id}` : id);
-    for (const entry of document.assertionMethod ?? []) {
-      if (typeof entry === 'object' && absolute(entry.id) === kid) return entry;
-      if (typeof entry === 'string' && absolute(entry) === kid) return document.verificationMethod?.find((m) => absolute(m.id) === kid);
-    }
-    return undefined;
   }
 
   private checkValidity(report: Report, credential: Record<string, unknown>, skewOption?: number): void {
@@ -407,7 +347,7 @@ export class VerificationService {
       return;
     }
     report.pass('issuer-active');
-    if (!this.assertionMethod(now.didDocument as unknown as Document, kid)) {
+    if (!assertionMethod(now.didDocument as unknown as DidDocumentView, kid)) {
       report.warn('key-removed', `${kid} signed this credential but is no longer an assertion method of ${did}; the issuer may have rotated or revoked it`);
     }
   }

@@ -114,7 +114,7 @@ export class LedgerWriter {
         const view: BatchView = {
           tx,
           didEntries: async (did) => [...(await this.repository.didEntries(did, tx)), ...rows.filter((r) => r.did === did)],
-          entryByRef: async (ref) => rows.find((r) => r.ref === ref) ?? (await this.repository.entryByRef(ref, tx)),
+          entryByRef: async (ref) => rows.find((r) => r.ref === ref && r.kind === 'did-op') ?? (await this.repository.entryByRef(ref, tx)),
         };
         for (const pending of batch) {
           let prepared: PreparedEntry;

@@ -129,7 +129,12 @@ export class LedgerRepository {
 
   /** The `did-op` entry whose operation hash is `ref` (how an update finds its DID). */
   entryByRef(ref: string, manager: EntityManager = this.db.manager): Promise<LedgerEntryEntity | null> {
-    return manager.getRepository(LedgerEntryEntity).findOneBy({ ref });
+    return manager.getRepository(LedgerEntryEntity).findOneBy({ ref, kind: 'did-op' });
+  }
+
+  /** The newest version of a status list (its `status-list` entries carry the list id as ref), from any log. */
+  latestStatusList(id: string): Promise<LedgerEntryEntity | null> {
+    return this.db.getRepository(LedgerEntryEntity).findOne({ where: { ref: id, kind: 'status-list' }, order: { index: 'DESC' } });
   }
 
   latestCheckpoint(log: string): Promise<CheckpointEntity | null> {

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
 
 export class IssueOptionsDto {
   /** Securing format (DESIGN.md section 3). */
@@ -26,6 +26,18 @@ export class IssueOptionsDto {
   @IsOptional()
   @IsString()
   vct?: string;
+
+  /**
+   * Status purposes the credential gets entries for (docs/status.md): BitstringStatusListEntry
+   * per purpose for the W3C formats; one `status.status_list` reference for dc+sd-jwt.
+   * @example ["revocation","suspension"]
+   */
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @ArrayMaxSize(2)
+  @IsIn(['revocation', 'suspension'], { each: true })
+  status?: ('revocation' | 'suspension')[];
 }
 
 export class IssueRequestDto {
