@@ -26,6 +26,7 @@ import { KeyManagementSystem } from '@veramo/kms-local';
 import { digest, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { Resolver } from 'did-resolver';
 import { CompactSign, compactVerify } from 'jose';
+import { Bitstring } from '@digitalbazaar/bitstring';
 
 const root = process.cwd();
 const dist = (file: string) => join(root, 'dist/src', file);
@@ -205,6 +206,56 @@ async function benchCredentials(urls: Record<string, string>, joseSign: number, 
   }
 }
 
+/** Status: issuance with status entries, status updates/s (batched into list versions), verification/s with status checks. */
+async function benchStatus(urls: Record<string, string>, joseVerify: number, appendsPerSecond: number): Promise<void> {
+  const json = async (url: string, body: unknown, token?: string) => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
+  };
+  // The floor of a status check: decoding a 131,072-bit list with the library and testing a bit.
+  const list = new Bitstring({ length: 131_072 });
+  list.set(4242, true);
+  const encoded = await list.encodeBits();
+  const decode = await asyncOpsPerSecond(async () => void (await Bitstring.decodeBits({ encoded })));
+  rows.push({ what: 'baseline: Bitstring Status List decode + bit test (@digitalbazaar/bitstring)', value: decode, unit: 'ops/s' });
+  const { apiKey } = (await json(`${urls.eu}/admin/issuers`, { name: 'Bench Status University' }, 'b'.repeat(40))).body;
+  const did = (await json(`${urls.eu}/1.0/create?method=isthmus`, {}, apiKey)).body.didState.did;
+  const credential = { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential', 'BenchCredential'], issuer: did, credentialSubject: { id: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK', claim: 'value' } };
+  const issuedPlain = await load(200, 32, async () => {
+    const res = await json(`${urls.eu}/credentials/issue`, { credential, options: { format: 'vc+jwt' } }, apiKey);
+    if (res.status !== 201) throw new Error(`issue answered ${res.status}`);
+  });
+  const made: { vc: unknown; id: string }[] = [];
+  const issued = await load(400, 32, async () => {
+    const res = await json(`${urls.eu}/credentials/issue`, { credential, options: { format: 'vc+jwt', status: ['revocation', 'suspension'] } }, apiKey);
+    if (res.status !== 201) throw new Error(`issue with status answered ${res.status}: ${JSON.stringify(res.body)}`);
+    made.push({ vc: res.body.verifiableCredential, id: res.body.credentialId });
+  });
+  rows.push({ what: 'issue vc+jwt with revocation + suspension entries (eu), 32 in flight', value: issued.perSecond, unit: 'ops/s', baseline: 'same without status', ratio: issued.perSecond / issuedPlain.perSecond, p50: pct(issued.latencies, 0.5), p99: pct(issued.latencies, 0.99) });
+  const suspended = made.slice(0, 200);
+  const updates = await load(suspended.length, 32, async (i) => {
+    const res = await json(`${urls.eu}/credentials/status`, { credentialId: suspended[i]!.id, credentialStatus: [{ type: 'BitstringStatusListEntry', status: 'suspended' }] }, apiKey);
+    if (res.status !== 200) throw new Error(`status update answered ${res.status}: ${JSON.stringify(res.body)}`);
+  });
+  const listUrl = (JSON.parse(Buffer.from(String((made[0]!.vc as { id: string }).id).split(',')[1]!.split('.')[1]!, 'base64url').toString()) as { credentialStatus: { statusListCredential: string }[] }).credentialStatus[1]!.statusListCredential;
+  const versions = Number(/\.(\d+)"$/.exec((await fetch(listUrl)).headers.get('etag') ?? '')?.[1]);
+  rows.push({ what: `status updates (suspend) over HTTP, 32 in flight; ${suspended.length} updates became ${versions - 1} list versions`, value: updates.perSecond, unit: 'ops/s', baseline: 'DID create (append)', ratio: updates.perSecond / appendsPerSecond, p50: pct(updates.latencies, 0.5), p99: pct(updates.latencies, 0.99) });
+  for (;;) {
+    const status = (await (await fetch(`${urls.ap}/ledger/status`)).json()) as { logs: { log: string; lagEntries: number }[] };
+    if (status.logs.find((l) => l.log === 'eu')!.lagEntries === 0) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const checked = await load(800, 32, async (i) => {
+    const { vc } = made[i % made.length]!;
+    const res = await json(`${urls.ap}/credentials/verify`, { verifiableCredential: vc });
+    const expected = i % made.length < suspended.length ? 400 : 200;
+    if (res.status !== expected) throw new Error(`verify with status answered ${res.status}, expected ${expected}: ${JSON.stringify(res.body.errors)}`);
+  });
+  rows.push({ what: 'verify vc+jwt with 2 status checks over HTTP (ap), 32 in flight', value: checked.perSecond, unit: 'ops/s', baseline: 'jose verify', ratio: checked.perSecond / joseVerify, p50: pct(checked.latencies, 0.5), p99: pct(checked.latencies, 0.99) });
+  const plainVerify = rows.find((r) => r.what.startsWith('verify vc+jwt over HTTP'));
+  if (plainVerify) rows.push({ what: 'verify vc+jwt with status checks: ratio to the same without status', value: checked.perSecond / plainVerify.value, unit: '×', baseline: 'verify vc+jwt' });
+}
+
 async function main(): Promise<void> {
   // Baselines: the floor under every figure, measured here and now.
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
@@ -274,6 +325,7 @@ async function main(): Promise<void> {
       rows.push({ what: `resolve did:isthmus over HTTP (${label}), 32 in flight`, value: resolve.perSecond, unit: 'req/s', baseline: 'GET /health/live', ratio: resolve.perSecond / live.perSecond, p50: pct(resolve.latencies, 0.5), p99: pct(resolve.latencies, 0.99) });
     }
     await benchCredentials(urls, joseSign, joseVerify, sdIssue, veramo);
+    await benchStatus(urls, joseVerify, appends.perSecond);
     rows.push({ what: 'bench process RSS', value: process.memoryUsage().rss / 2 ** 20, unit: 'MiB' });
   } finally {
     for (const child of children) child.kill('SIGTERM');
