@@ -7,16 +7,8 @@ import { canonicalJson } from '../ledger/jcs.js';
 import { foldChain, foldVersions, selectVersion, validateNextOperation, type ChainItem } from './chain.js';
 import { didKeyFromPublicKey } from './keys.js';
 import { deriveDid, operationHash, operationSigningBytes, parseOperation, signOperationWithKey, verifyOperationSignature, type DidOperation, type OperationDocument } from './operation.js';
+import { ED25519_TEST_SEED_HEX, edKey, p256Key } from '../../../test/support/did-fixtures.js';
 
-const edKey = createPrivateKey({
-  key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', 'hex')]),
-  format: 'der',
-  type: 'pkcs8',
-});
-const p256Key = createPrivateKey({
-  key: { kty: 'EC', crv: 'P-256', x: 'igrFmi0whuihKnj9R3Om1SoMph72wUGeFaBbzG2vzns', y: 'efsX5b10x8yjyrj4ny3pGfLcY7Xby1KzgqOdqnsrJIM', d: 'gPh-VvVS8MbvKQ9LSVVmfnxnKjHn4Tqj0bmbpehRlpc' },
-  format: 'jwk',
-});
 const edDid = didKeyFromPublicKey(edKey);
 const p256Did = didKeyFromPublicKey(p256Key);
 const document: OperationDocument = {
@@ -201,7 +193,7 @@ describe('the rotation golden vector (test/vectors/did/rotation.json)', () => {
 
   it('reproduces keys, bytes, hashes and the DID', () => {
     expect(didKeyFromPublicKey(createPrivateKey({ key: v.p256PrivateJwk, format: 'jwk' }))).toBe(v.p256DidKey);
-    expect(v.ed25519SeedHex).toBe('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60');
+    expect(v.ed25519SeedHex).toBe(ED25519_TEST_SEED_HEX);
     expect(v.ed25519DidKey).toBe(edDid);
     const { sig: _sig, ...unsignedCreate } = v.create;
     expect(signOperationWithKey(unsignedCreate, edKey)).toEqual(v.create);

@@ -4,6 +4,7 @@ import { base58 } from '@scure/base';
 import { describe, expect, it } from 'vitest';
 import { ed25519DidKey, p256DidKey } from '../../../test/support/independent.js';
 import { InvalidKeyError } from '../errors.js';
+import { ed25519FromSeed } from '../keys/ed25519.js';
 import { didKeyFromPublicKey, parseDidKey, parseMultikey, validatePublicJwk } from './keys.js';
 
 const vectors = JSON.parse(readFileSync(new URL('../../../test/vectors/did/did-key.json', import.meta.url), 'utf8')) as {
@@ -11,13 +12,12 @@ const vectors = JSON.parse(readFileSync(new URL('../../../test/vectors/did/did-k
   p256: { did: string; publicKeyJwk: { kty: 'EC'; crv: 'P-256'; x: string; y: string }; d: string }[];
   unsupported: string[];
 };
-const ed25519FromSeed = (hex: string) =>
-  createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from(hex, 'hex')]), format: 'der', type: 'pkcs8' });
+const ed25519FromHex = (hex: string) => ed25519FromSeed(Buffer.from(hex, 'hex'));
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
 
 describe('did:key (the did:key method test vectors)', () => {
   it.each(vectors.ed25519)('Ed25519 $did', ({ seedHex, did, publicKeyBase58 }) => {
-    const key = ed25519FromSeed(seedHex);
+    const key = ed25519FromHex(seedHex);
     expect(didKeyFromPublicKey(key)).toBe(did);
     expect(didKeyFromPublicKey(createPublicKey(key))).toBe(did);
     const parsed = parseDidKey(did);

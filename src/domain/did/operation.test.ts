@@ -1,4 +1,4 @@
-import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isthmusDid, operationRef } from '../../../test/support/independent.js';
 import { InvalidKeyError, InvalidOperationError, InvalidSignatureError } from '../errors.js';
@@ -17,16 +17,8 @@ import {
   type OperationDocument,
   type UnsignedOperation,
 } from './operation.js';
+import { edKey, p256Key } from '../../../test/support/did-fixtures.js';
 
-const edKey = createPrivateKey({
-  key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', 'hex')]),
-  format: 'der',
-  type: 'pkcs8',
-});
-const p256Key = createPrivateKey({
-  key: { kty: 'EC', crv: 'P-256', x: 'igrFmi0whuihKnj9R3Om1SoMph72wUGeFaBbzG2vzns', y: 'efsX5b10x8yjyrj4ny3pGfLcY7Xby1KzgqOdqnsrJIM', d: 'gPh-VvVS8MbvKQ9LSVVmfnxnKjHn4Tqj0bmbpehRlpc' },
-  format: 'jwk',
-});
 const edDid = didKeyFromPublicKey(edKey);
 const p256Did = didKeyFromPublicKey(p256Key);
 const edX = (edKey.export({ format: 'jwk' }) as { x: string }).x;

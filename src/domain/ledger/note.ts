@@ -1,11 +1,10 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { InvalidKeyError, InvalidSignatureError } from '../errors.js';
+import { ed25519FromSeed } from '../keys/ed25519.js';
 
 /** C2SP signed-note signature types used here. */
 export const NOTE_ED25519 = 0x01;
 export const NOTE_COSIGNATURE_V1 = 0x04;
-
-const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 export interface VerifierKey {
   readonly name: string;
@@ -70,7 +69,7 @@ export function parseVerifierKey(encoded: string): VerifierKey {
 }
 
 export function formatSignerKey(name: string, type: number, seed: Uint8Array): string {
-  const publicKey = rawPublic(createPublicKey(createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' })));
+  const publicKey = rawPublic(createPublicKey(ed25519FromSeed(seed)));
   return `PRIVATE+KEY+${name}+${noteKeyId(name, type, publicKey)}+${Buffer.concat([Buffer.from([type]), seed]).toString('base64')}`;
 }
 
@@ -83,7 +82,7 @@ export function parseSignerKey(encoded: string): SignerKey {
   if (!validName(name) || bytes.length !== 33 || (type !== NOTE_ED25519 && type !== NOTE_COSIGNATURE_V1)) {
     throw new InvalidKeyError(`signer key "${name}" is malformed`);
   }
-  const privateKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, bytes.subarray(1)]), format: 'der', type: 'pkcs8' });
+  const privateKey = ed25519FromSeed(bytes.subarray(1));
   const publicKey = rawPublic(createPublicKey(privateKey));
   if (noteKeyId(name, type, publicKey) !== keyId) throw new InvalidKeyError(`signer key "${name}" has the wrong key id`);
   return { name, keyId, type, privateKey, verifierKey: formatVerifierKey(name, type, publicKey) };

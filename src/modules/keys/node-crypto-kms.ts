@@ -4,11 +4,11 @@ import { AbstractKeyManagementSystem } from '@veramo/key-manager';
 import type { DataSource, Repository } from 'typeorm';
 import type { PublicJwk } from '../../domain/did/index.js';
 import { InvalidKeyError, NotFoundError } from '../../domain/errors.js';
+import { ed25519FromSeed } from '../../domain/keys/ed25519.js';
 import type { SecretBox } from '../../domain/keys/secret-box.js';
 import { PrivateKeyEntity } from './keys.entity.js';
 
 export const KMS_NAME = 'node';
-const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 type SupportedType = 'Ed25519' | 'Secp256r1';
 
@@ -120,9 +120,6 @@ export class NodeCryptoKms extends AbstractKeyManagementSystem {
   }
 }
 
-function ed25519FromSeed(seed: Buffer): KeyObject {
-  return createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
-}
 
 function p256FromScalar(d: Buffer): KeyObject {
   const ecdh = createECDH('prime256v1');
