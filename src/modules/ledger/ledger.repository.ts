@@ -141,11 +141,4 @@ export class LedgerRepository {
     return this.db.getRepository(CheckpointEntity).findOne({ where: { log }, order: { size: 'DESC' } });
   }
 
-  checkpoints(log: string): Promise<CheckpointEntity[]> {
-    return this.db.getRepository(CheckpointEntity).find({ where: { log }, order: { size: 'ASC' } });
-  }
-
-  logs(): Promise<LedgerHeadEntity[]> {
-    return this.db.getRepository(LedgerHeadEntity).find({ order: { log: 'ASC' } });
-  }
 }

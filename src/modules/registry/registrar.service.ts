@@ -51,7 +51,7 @@ export class RegistrarService {
     this.kms = new NodeCryptoKms(db, new SecretBox(config.keyEncryptionSecret));
     const provider = new IsthmusDidProvider({
       home: writer.log,
-      submit: (operation) => this.registry.submit(operation),
+      submit: (operation) => this.registry.submitJson(operation),
       latest: async (did) => {
         const chain = await this.resolver.chain(did);
         const last = chain?.items.at(-1)?.operation;

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res 
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemException, problemType } from '../../common/problem.js';
+import { parseOperation } from '../../domain/did/index.js';
 import { InvalidOperationError } from '../../domain/errors.js';
 import { NetworkService } from '../network/network.service.js';
 import { PeerClient, PeerUnavailableError } from '../replication/peer-client.js';
@@ -54,7 +55,8 @@ export class RegistryController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RegistrationResultDto | string> {
-    const home = this.registry.homeOf(body);
+    const operation = parseOperation(body);
+    const home = this.registry.homeOf(operation);
     if (home !== this.network.self.id) {
       if (request.headers['x-isthmus-forwarded']) {
         throw new InvalidOperationError(`region ${home} forwarded an operation homed in ${home} back: refusing a second hop`);
@@ -63,7 +65,7 @@ export class RegistryController {
       void reply.status(forwarded.status).header('content-type', forwarded.contentType);
       return forwarded.body;
     }
-    const submitted = await this.registry.submit(body);
+    const submitted = await this.registry.submit(operation);
     const resolved = await this.resolver.resolve(submitted.did);
     return registrationResult(submitted, resolved);
   }

@@ -24,17 +24,20 @@ export class RegistryService {
     private readonly network: NetworkService,
   ) {}
 
-  /** The region that must append this operation: this one, or the DID's home to forward to. */
-  homeOf(input: unknown): string {
-    const operation = parseOperation(input);
+  /** The region that must append this (parsed) operation: this one, or the DID's home to forward to. */
+  homeOf(operation: DidOperation): string {
     if (!this.network.region(operation.home)) {
       throw new InvalidOperationError(`home region "${operation.home}" is not a region of this network`);
     }
     return operation.home;
   }
 
-  async submit(input: unknown): Promise<SubmittedOperation> {
-    const operation = parseOperation(input);
+  /** Checks and appends an operation given as JSON (parsed and validated here). */
+  submitJson(input: unknown): Promise<SubmittedOperation> {
+    return this.submit(parseOperation(input));
+  }
+
+  async submit(operation: DidOperation): Promise<SubmittedOperation> {
     if (operation.home !== this.writer.log) {
       throw new InvalidOperationError(`this is region "${this.writer.log}"; operations of DIDs homed in "${operation.home}" go to that region`);
     }

@@ -18,10 +18,6 @@ export class ReplicationRepository {
     await this.db.getRepository(CheckpointEntity).update({ log, size }, { note });
   }
 
-  recentCheckpoints(log: string, limit: number): Promise<CheckpointEntity[]> {
-    return this.db.getRepository(CheckpointEntity).find({ where: { log }, order: { size: 'DESC' }, take: limit });
-  }
-
   async addAlarm(alarm: Omit<LedgerAlarmEntity, 'id'>): Promise<void> {
     const last = await this.db.getRepository(LedgerAlarmEntity).findOne({ where: { log: alarm.log }, order: { id: 'DESC' } });
     // The same fault seen again on the next pull is one alarm, not one per round.

@@ -81,12 +81,6 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
     return true;
   }
 
-  /** Runs one pull of `log` now and waits for it (used by tests and the audit tooling). */
-  async syncNow(log: string): Promise<void> {
-    await this.running.get(log);
-    await this.run(log);
-  }
-
   isBlocked(log: string): boolean {
     return this.blocked.has(log);
   }
