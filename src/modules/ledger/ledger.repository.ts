@@ -137,6 +137,22 @@ export class LedgerRepository {
     return this.db.getRepository(LedgerEntryEntity).findOne({ where: { ref: id, kind: 'status-list' }, order: { index: 'DESC' } });
   }
 
+  /** Where the newest version of each list is, without loading it: one indexed query for a credential's lists. */
+  async latestStatusListPositions(ids: readonly string[]): Promise<Map<string, { log: string; index: number }>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .getRepository(LedgerEntryEntity)
+      .createQueryBuilder('e')
+      .select('e.ref', 'ref')
+      .addSelect('e.log', 'log')
+      .addSelect('MAX(e.idx)', 'idx')
+      .where({ ref: In([...ids]), kind: 'status-list' })
+      .groupBy('e.ref')
+      .addGroupBy('e.log')
+      .getRawMany<{ ref: string; log: string; idx: number | string }>();
+    return new Map(rows.map((r) => [r.ref, { log: r.log, index: Number(r.idx) }]));
+  }
+
   latestCheckpoint(log: string): Promise<CheckpointEntity | null> {
     return this.db.getRepository(CheckpointEntity).findOne({ where: { log }, order: { size: 'DESC' } });
   }

@@ -45,9 +45,10 @@ export class StatusVerifier {
     const { entries, problems, others } = bitstringEntries(carrier.credentialStatus);
     const checks: StatusCheck[] = problems.map((p) => failed('status', `malformed status entry: ${p}`));
     for (const other of others) checks.push(skipped('status', `${other}: not a status mechanism this service checks`));
+    const positions = await this.positions(entries.map((e) => e.listUrl));
     for (const entry of entries) {
       const check = `status:${entry.purpose}`;
-      const list = await this.list(entry.listUrl, 'vc+jwt', issuer);
+      const list = await this.list(entry.listUrl, 'vc+jwt', issuer, positions);
       if (!list.ok) {
         checks.push(failed(check, list.problem));
         continue;
@@ -66,7 +67,7 @@ export class StatusVerifier {
     const reference = tokenStatusReference(status);
     if (reference === undefined) return [skipped('status', 'the credential carries no status claim')];
     if ('problem' in reference) return [failed('status', `malformed status claim: ${reference.problem}`)];
-    const list = await this.list(reference.uri, 'statuslist+jwt', issuer);
+    const list = await this.list(reference.uri, 'statuslist+jwt', issuer, await this.positions([reference.uri]));
     if (!list.ok) return [failed('status', list.problem)];
     if (reference.idx >= list.size) return [failed('status', `idx ${reference.idx} is outside the list (${list.size} entries)`)];
     const meaning = tokenStatusMeaning(list.get(reference.idx));
@@ -75,18 +76,25 @@ export class StatusVerifier {
     return [failed(`status:${meaning.purpose}`, `${meaning.status} (list ${reference.uri} version ${list.version}, idx ${reference.idx})`)];
   }
 
+  /** Where the newest local version of each list is: one query per credential, whatever its number of lists. */
+  private positions(urls: string[]): Promise<Map<string, { log: string; index: number }>> {
+    return this.ledger.latestStatusListPositions([...new Set(urls.map((u) => this.listId(u)).filter((id) => id !== undefined))]);
+  }
+
   /** The newest local version of the list a URL names, verified, with its validity checked now. */
-  private async list(url: string, format: 'vc+jwt' | 'statuslist+jwt', issuer: string): Promise<VerifiedList> {
+  private async list(url: string, format: 'vc+jwt' | 'statuslist+jwt', issuer: string, positions: Map<string, { log: string; index: number }>): Promise<VerifiedList> {
     const id = this.listId(url);
     if (!id) return { ok: false, problem: `${url} is not a status list of this network; lists are read from the ledger, never fetched` };
-    const row = await this.ledger.latestStatusList(id);
-    if (!row) return { ok: false, problem: `the list ${url} is not in this region's ledger copy (not replicated yet?)` };
-    const key = `${row.log}:${row.index}`;
+    const position = positions.get(id);
+    if (!position) return { ok: false, problem: `the list ${url} is not in this region's ledger copy (not replicated yet?)` };
+    const key = `${position.log}:${position.index}`;
     let verified = this.cache.get(key);
     if (!verified) {
-      verified = this.verifyVersion(row.entry, url, format);
+      verified = this.ledger.entry(position.log, position.index).then((row) => (row ? this.verifyVersion(row.entry, url, format) : { ok: false as const, problem: `the list ${url} vanished from the ledger` }));
       if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(key, verified);
+      // A database error is not a verdict: forget it, so the next check reads again.
+      verified.catch(() => this.cache.delete(key));
     }
     const list = await verified;
     if (!list.ok) return list;
