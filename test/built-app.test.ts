@@ -87,12 +87,15 @@ describe('the built service', () => {
       '/credentials/issue',
       '/credentials/verify',
       '/presentations/verify',
+      '/credentials/status',
+      '/status-lists/{id}',
     ]) {
       expect(doc.paths, path).toHaveProperty([path]);
     }
     expect(Object.keys(doc.components.schemas.IssuerCreatedDto!.properties!)).toEqual(['id', 'name', 'apiKey']);
     expect(doc.components.schemas.CreateIssuerDto!.properties!).toHaveProperty('name');
-    expect(Object.keys(doc.components.schemas.IssueOptionsDto!.properties!)).toEqual(expect.arrayContaining(['format', 'selectivelyDisclosable', 'holder', 'vct']));
+    expect(Object.keys(doc.components.schemas.IssueOptionsDto!.properties!)).toEqual(expect.arrayContaining(['format', 'selectivelyDisclosable', 'holder', 'vct', 'status']));
+    expect(Object.keys(doc.components.schemas.UpdateStatusRequestDto!.properties!)).toEqual(['credentialId', 'credentialStatus']);
     expect(Object.keys(doc.components.schemas.VerificationResultDto!.properties!).sort()).toEqual(['checks', 'credential', 'errors', 'verified', 'warnings']);
     const docs = await fetch(`${base}/docs`);
     expect(docs.status).toBe(200);
