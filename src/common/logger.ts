@@ -1,13 +1,13 @@
 import type { LoggerService } from '@nestjs/common';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../config/config.js';
 
 /**
  * Structured JSON logs. Authorization headers and anything named like a secret are redacted
  * wherever they appear, so a careless log call cannot leak a token.
  */
-export function createLogger(level: LogLevel, region: string): Logger {
-  return pino({
+export function createLogger(level: LogLevel, region: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { region },
     redact: {
@@ -23,7 +23,8 @@ export function createLogger(level: LogLevel, region: string): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Routes Nest's own messages (module init, route mapping) through the same pino logger. */

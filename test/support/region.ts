@@ -54,6 +54,8 @@ export interface StartOptions {
   readonly listen?: boolean;
   readonly port?: number;
   readonly env?: Record<string, string>;
+  /** Collects every log line (JSON text) instead of printing it; the level comes from env LOG_LEVEL. */
+  readonly logLines?: string[];
 }
 
 /** Starts one region on a fresh data directory and database, as main.ts would. */
@@ -83,7 +85,9 @@ export async function startRegion(options: StartOptions = {}): Promise<TestRegio
 }
 
 async function launch(config: RegionConfig, database: TestDatabase, options: StartOptions): Promise<TestRegion> {
-  const { app } = await createRegionApp(config, createLogger(config.logLevel, config.regionId));
+  const lines = options.logLines;
+  const logger = lines ? createLogger(config.logLevel, config.regionId, { write: (line: string) => void lines.push(line) }) : createLogger(config.logLevel, config.regionId);
+  const { app } = await createRegionApp(config, logger);
   let url: string | undefined;
   if (options.listen) {
     await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
