@@ -44,7 +44,7 @@ async function everyTable(region: TestRegion): Promise<Map<string, string>> {
 async function servedEntries(base: string, log: string): Promise<string> {
   const all: unknown[] = [];
   for (let start: number | null = 0; start !== null; ) {
-    const page = await getJson<{ entries: unknown[]; next: number | null }>(base, `/ledger/${log}/entries?start=${start}&limit=1000`);
+    const page: { entries: unknown[]; next: number | null } = await getJson<{ entries: unknown[]; next: number | null }>(base, `/ledger/${log}/entries?start=${start}&limit=1000`);
     all.push(...page.entries);
     start = page.next;
   }

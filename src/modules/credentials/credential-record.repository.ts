@@ -3,8 +3,19 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CredentialRecordEntity } from './credential-record.entity.js';
 
+interface Pending {
+  readonly record: CredentialRecordEntity;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Rows per INSERT statement: well under both databases' parameter limits. */
+const CHUNK = 100;
+
 @Injectable()
 export class CredentialRecordRepository {
+  private queue: Pending[] = [];
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async exists(id: string): Promise<boolean> {
@@ -16,7 +27,30 @@ export class CredentialRecordRepository {
     return this.db.getRepository(CredentialRecordEntity).findOneBy({ id, tenantId });
   }
 
-  async insert(record: CredentialRecordEntity): Promise<void> {
-    await this.db.getRepository(CredentialRecordEntity).insert(record);
+  /**
+   * Stores a record. Records of concurrent issuances are written together, one multi-row
+   * INSERT per event-loop turn; if that fails, each is retried alone so one bad row fails
+   * only its own request.
+   */
+  insert(record: CredentialRecordEntity): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ record, resolve, reject });
+      if (this.queue.length === 1) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue;
+    this.queue = [];
+    const records = this.db.getRepository(CredentialRecordEntity);
+    for (let i = 0; i < batch.length; i += CHUNK) {
+      const chunk = batch.slice(i, i + CHUNK);
+      try {
+        await records.insert(chunk.map((p) => p.record));
+        for (const pending of chunk) pending.resolve();
+      } catch {
+        for (const pending of chunk) await records.insert(pending.record).then(pending.resolve, pending.reject);
+      }
+    }
   }
 }
