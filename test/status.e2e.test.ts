@@ -167,6 +167,20 @@ describe('Bitstring Status List (vc+jwt)', () => {
     expect(Math.max(...indexes) - Math.min(...indexes)).toBeGreaterThan(100_000);
   });
 
+  it('opens a new list, published before use, when a list is full', async () => {
+    const first = await issue('vc+jwt', ['revocation']);
+    const full = claimsOf(first.body.verifiableCredential).credentialStatus[0].statusListCredential as string;
+    await dbOf(net.eu).query(`UPDATE status_list SET allocated = size WHERE id = '${full.split('/').pop()}'`);
+    // Positions this process reserved before the list filled are still used, then a new list opens.
+    const answers = await Promise.all(Array.from({ length: 64 }, () => issue('vc+jwt', ['revocation'])));
+    const urls = new Set(answers.map((a) => claimsOf(a.body.verifiableCredential).credentialStatus[0].statusListCredential as string));
+    const opened = [...urls].filter((u) => u !== full);
+    expect(opened).toHaveLength(1);
+    const fresh = opened[0]!;
+    expect((await fetch(`${net.eu.url}${new URL(fresh).pathname}`)).status).toBe(200);
+    expect((await verifyIn('eu', answers.at(-1)!.body.verifiableCredential)).status).toBe(200);
+  });
+
   it('re-signs a list whose validity is half gone, as a new version on the ledger', async () => {
     const url = entries[0]!.statusListCredential;
     const before = (await fetch(`${net.eu.url}${new URL(url).pathname}`)).headers.get('etag');
