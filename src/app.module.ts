@@ -11,6 +11,7 @@ import { HealthModule } from './modules/health/health.module.js';
 import { LedgerModule } from './modules/ledger/ledger.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { NetworkModule } from './modules/network/network.module.js';
+import { PolicyModule } from './modules/policy/policy.module.js';
 import { ReplicationModule } from './modules/replication/replication.module.js';
 import { RegistryModule } from './modules/registry/registry.module.js';
 
@@ -24,6 +25,7 @@ export class AppModule {
         LoggerModule.forRoot(log),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 0 }),
         NetworkModule,
+        PolicyModule,
         MetricsModule,
         HealthModule,
         AdminModule,

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createRegionApp } from '../../src/app.factory.js';
 import { createLogger } from '../../src/common/logger.js';
@@ -56,6 +56,8 @@ export interface StartOptions {
   readonly env?: Record<string, string>;
   /** Collects every log line (JSON text) instead of printing it; the level comes from env LOG_LEVEL. */
   readonly logLines?: string[];
+  /** Files to put in DATA_DIR before the region starts (e.g. policy.json), by relative path. */
+  readonly files?: Record<string, string>;
 }
 
 /** Starts one region on a fresh data directory and database, as main.ts would. */
@@ -64,6 +66,10 @@ export async function startRegion(options: StartOptions = {}): Promise<TestRegio
   const network = options.network ?? testNetwork();
   const dataDir = mkdtempSync(join(tmpdir(), `isthmus-${regionId}-`));
   writeNetworkFiles(dataDir, network, [regionId]);
+  for (const [path, content] of Object.entries(options.files ?? {})) {
+    mkdirSync(dirname(join(dataDir, path)), { recursive: true });
+    writeFileSync(join(dataDir, path), content);
+  }
   const database = await createTestDatabase();
   const config = loadConfig({
     REGION_ID: regionId,

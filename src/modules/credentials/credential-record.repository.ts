@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { LessThan, Not, type DataSource } from 'typeorm';
 import { CredentialRecordEntity } from './credential-record.entity.js';
 
 interface Pending {
@@ -25,6 +25,17 @@ export class CredentialRecordRepository {
   /** A credential the tenant issued here; null for an unknown id and for another tenant's (no hint it exists). */
   findOwned(id: string, tenantId: string): Promise<CredentialRecordEntity | null> {
     return this.db.getRepository(CredentialRecordEntity).findOneBy({ id, tenantId });
+  }
+
+  /**
+   * Retention: records created before `cutoff` keep only what status changes need (id, tenant,
+   * issuer, format, status entries); those without status entries go. Returns how many changed.
+   */
+  async prune(cutoff: string): Promise<{ reduced: number; deleted: number }> {
+    const records = this.db.getRepository(CredentialRecordEntity);
+    const reduced = await records.update({ createdAt: LessThan(cutoff), statusEntries: Not('[]'), tokenHash: Not('') }, { types: '[]', tokenHash: '' });
+    const deleted = await records.delete({ createdAt: LessThan(cutoff), statusEntries: '[]' });
+    return { reduced: reduced.affected ?? 0, deleted: deleted.affected ?? 0 };
   }
 
   /**

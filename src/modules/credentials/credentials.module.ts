@@ -4,6 +4,7 @@ import { IssuerGuard } from '../auth/issuer.guard.js';
 import { RegistryModule } from '../registry/registry.module.js';
 import { StatusModule } from '../status/status.module.js';
 import { CredentialStatusService } from './credential-status.service.js';
+import { RetentionService } from './retention.service.js';
 import { CredentialRecordRepository } from './credential-record.repository.js';
 import { CredentialsController } from './credentials.controller.js';
 import { IssuanceService } from './issuance.service.js';
@@ -13,6 +14,6 @@ import { VerificationService } from './verification.service.js';
 @Module({
   imports: [RegistryModule, AdminModule, StatusModule],
   controllers: [CredentialsController],
-  providers: [IssuanceService, CredentialStatusService, VerificationService, CredentialRecordRepository, IssuerGuard, SchemaRegistry],
+  providers: [IssuanceService, CredentialStatusService, RetentionService, VerificationService, CredentialRecordRepository, IssuerGuard, SchemaRegistry],
 })
 export class CredentialsModule {}

@@ -14,6 +14,8 @@ import { ResolverService } from '../registry/resolver.service.js';
 import type { IssuerPrincipal } from '../auth/issuer.guard.js';
 import { RegistrarService } from '../registry/registrar.service.js';
 import { CredentialRecordRepository } from './credential-record.repository.js';
+import { alwaysVisibleProtectedClaims } from '../../domain/policy/policy.js';
+import { PolicyService } from '../policy/policy.service.js';
 import { StatusLists, TOKEN_LIST_PURPOSE } from '../status/status-lists.js';
 import type { RecordedSlot } from './credential-status.service.js';
 import { SchemaRegistry } from './schema-registry.js';
@@ -31,6 +33,7 @@ export class IssuanceService {
     private readonly network: NetworkService,
     private readonly schemas: SchemaRegistry,
     private readonly lists: StatusLists,
+    private readonly policies: PolicyService,
   ) {}
 
   /** Fresh status list positions for the purposes asked for: one per purpose, or one token slot. */
@@ -93,6 +96,13 @@ export class IssuanceService {
     if (pointers.length > 0 && !format.includes('sd-jwt')) {
       throw new InvalidInputError(`options.selectivelyDisclosable needs an SD-JWT format; ${format} discloses everything`, { errors: [{ pointer: '/options/selectivelyDisclosable', detail: 'needs vc+sd-jwt or dc+sd-jwt' }] });
     }
+    const exposed = alwaysVisibleProtectedClaims(this.policies.policy, typesOf(credential), credential.credentialSubject, pointers, format.includes('sd-jwt'));
+    if (exposed.length > 0) {
+      throw new UnprocessableError(
+        `region ${this.policies.region}'s policy requires ${exposed.join(', ')} to be selectively disclosable in this credential type${format.includes('sd-jwt') ? ': name them in options.selectivelyDisclosable' : `, which ${format} cannot do: use vc+sd-jwt or dc+sd-jwt`} (GET /policy)`,
+        exposed.map((pointer) => ({ pointer: `/credential${pointer}`, detail: 'must be selectively disclosable in this region' })),
+      );
+    }
     const cnf = request.options?.holder === undefined ? undefined : { jwk: await this.holderKey(request.options.holder) };
     if (credential.credentialStatus !== undefined) {
       throw new InvalidInputError('credentialStatus is set by this service: ask for it with options.status', { errors: [{ pointer: '/credential/credentialStatus', detail: 'use options.status' }] });
@@ -128,16 +138,20 @@ export class IssuanceService {
       const frame = disclosureFrame(payload, pointers, (segments) => (segments[0] === 'credentialSubject' ? segments.slice(1) : segments));
       token = await sdJwt(alg, key).issue(payload, frame as never, { header: { typ: 'dc+sd-jwt', kid } });
     }
-    await this.records.insert({
-      id,
-      tenantId: issuer.id,
-      issuerDid: did,
-      types: JSON.stringify(typesOf(credential)),
-      format,
-      tokenHash: createHash('sha256').update(token).digest('hex'),
-      statusEntries: JSON.stringify(slots),
-      createdAt: new Date().toISOString(),
-    });
+    // status-only retention keeps nothing of a credential without status, and of others only what status changes need.
+    const statusOnly = this.policies.policy.retention.keep === 'status-only';
+    if (!statusOnly || slots.length > 0) {
+      await this.records.insert({
+        id,
+        tenantId: issuer.id,
+        issuerDid: did,
+        types: statusOnly ? '[]' : JSON.stringify(typesOf(credential)),
+        format,
+        tokenHash: statusOnly ? '' : createHash('sha256').update(token).digest('hex'),
+        statusEntries: JSON.stringify(slots),
+        createdAt: new Date().toISOString(),
+      });
+    }
     return { verifiableCredential: envelope(format, token), credentialId: id };
   }
 }

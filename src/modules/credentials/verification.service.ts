@@ -8,6 +8,8 @@ import { issuerId, VCDM1_CONTEXT, VCDM2_CONTEXT } from '../../domain/credentials
 import { assertionMethod, decodeJws, DidJwsVerifier, JWS_ALGORITHMS, jwkOf, methodsOf, verifies, type DidDocumentView } from '../registry/did-jws.js';
 import { ResolverService } from '../registry/resolver.service.js';
 import { StatusVerifier } from '../status/status-verifier.js';
+import { PolicyService } from '../policy/policy.service.js';
+import { applyForeignDisclosure } from '../../domain/policy/policy.js';
 import { SchemaRegistry } from './schema-registry.js';
 import type { VerificationCheckDto, VerificationResultDto } from './dto/credentials.dto.js';
 
@@ -98,9 +100,19 @@ export interface VerifyOptions {
   domain?: string;
   /** Presentations: key binding is required. */
   requireHolderBinding?: boolean;
+  /** Why the relying party asks: selects the disclosure policy's allowance for foreign credentials. */
+  purpose?: string;
 }
 
 const KB_MAX_AGE_SECONDS = 300;
+
+const typesOf = (type: unknown): string[] => (Array.isArray(type) ? type.filter((t): t is string => typeof t === 'string') : typeof type === 'string' ? [type] : []);
+/** An SD-JWT VC's types: its vct, and for vcts of the form <region>/vct/<type> (ours) that type. */
+const sdJwtVcTypes = (vct: unknown): string[] => {
+  if (typeof vct !== 'string') return [];
+  const match = /\/vct\/([^/?#]+)$/.exec(vct);
+  return match ? [vct, decodeURIComponent(match[1]!)] : [vct];
+};
 
 /**
  * Verifies credentials from this region's own copy of the ledger: the issuer's DID is resolved
@@ -113,6 +125,7 @@ export class VerificationService {
     private readonly schemas: SchemaRegistry,
     private readonly signers: DidJwsVerifier,
     private readonly status: StatusVerifier,
+    private readonly policies: PolicyService,
   ) {}
 
   /** credentialSchema entries the region holds are checked; others are reported, not fetched. */
@@ -166,7 +179,7 @@ export class VerificationService {
     this.checkSchema(report, credential);
     await this.checkIssuerNow(report, did, signer);
     await this.checkStatus(report, { credentialStatus: credential.credentialStatus }, did);
-    return report.result(credential);
+    return report.result(await this.applyDisclosurePolicy(report, credential, typesOf(credential.type), did, options.purpose, false));
   }
 
   /**
@@ -222,7 +235,7 @@ export class VerificationService {
     const embedded = Array.isArray(vp.verifiableCredential) ? vp.verifiableCredential : vp.verifiableCredential === undefined ? [] : [vp.verifiableCredential];
     const credentials: Record<string, unknown>[] = [];
     for (const [i, credential] of embedded.entries()) {
-      const result = await this.verify(credential, { clockSkewSeconds: options.clockSkewSeconds });
+      const result = await this.verify(credential, { clockSkewSeconds: options.clockSkewSeconds, purpose: options.purpose });
       for (const error of result.errors) report.fail(`credential-${i}:${error.check}`, error.detail ?? '');
       for (const warning of result.warnings) report.warn(`credential-${i}:${warning.check}`, warning.detail ?? '');
       if (result.credential) credentials.push(result.credential);
@@ -288,7 +301,8 @@ export class VerificationService {
     if (format === 'vc+sd-jwt') this.checkSchema(report, content);
     await this.checkIssuerNow(report, did, signer);
     await this.checkStatus(report, format === 'dc+sd-jwt' ? { status: content.status } : { credentialStatus: content.credentialStatus }, did);
-    return report.result(content);
+    const types = format === 'dc+sd-jwt' ? sdJwtVcTypes(content.vct) : typesOf(content.type);
+    return report.result(await this.applyDisclosurePolicy(report, content, types, did, options.purpose, format === 'dc+sd-jwt'));
   }
 
   /** Resolves the issuer as it was at `signedAt`, and verifies a compact JWS with its assertion key. */
@@ -300,6 +314,28 @@ export class VerificationService {
     }
     report.fail(signer.check, signer.problem);
     return undefined;
+  }
+
+  /**
+   * The jurisdiction's disclosure policy (docs/jurisdictions.md): a relying party here receives
+   * of a credential issued in another region only the subject claims this region's policy
+   * allows for the stated purpose; the rest is withheld from the answer and reported.
+   */
+  private async applyDisclosurePolicy(report: Report, content: Record<string, unknown>, types: string[], issuer: string, purpose: string | undefined, claimsAtTop: boolean): Promise<Record<string, unknown>> {
+    const here = this.policies.region;
+    const home = issuer.startsWith('did:isthmus:') ? (await this.resolver.chain(issuer))?.current.home : undefined;
+    if (home === here) return content;
+    const verdict = applyForeignDisclosure(this.policies.policy, types, purpose, content, claimsAtTop);
+    if (!verdict) return content;
+    const what = `region ${here}'s policy for purpose ${verdict.appliedPurpose === '*' ? `${purpose ?? '(none stated)'} (the default allowance)` : verdict.appliedPurpose} of a ${types.at(-1)} from ${home ? `region ${home}` : 'outside the network'}`;
+    if (verdict.withheld.length === 0) {
+      report.pass('disclosure-policy', `nothing beyond ${what}`);
+      return content;
+    }
+    const detail = `withheld ${verdict.withheld.join(', ')}: more than ${what} allows a relying party here to receive`;
+    report.pass('disclosure-policy', detail);
+    report.warn('disclosure-policy', detail);
+    return verdict.credential;
   }
 
   /** Every status entry, read from this region's copy of the issuer's lists. */

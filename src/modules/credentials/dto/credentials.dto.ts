@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 
 export class IssueOptionsDto {
   /** Securing format (DESIGN.md section 3). */
@@ -67,6 +67,16 @@ export class VerifyOptionsDto {
   @IsOptional()
   @Type(() => Number)
   clockSkewSeconds?: number;
+
+  /**
+   * Why the relying party asks (e.g. `age-verification`): selects what this region's disclosure
+   * policy lets it receive of a credential issued in another region (GET /policy).
+   * @example "age-verification"
+   */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  purpose?: string;
 }
 
 export class VerifyRequestDto {
