@@ -4,6 +4,7 @@ import { CreateKeys1763942600000 } from './1763942600000-CreateKeys.js';
 import { CreateLedgerAlarm1763942700000 } from './1763942700000-CreateLedgerAlarm.js';
 import { CreateCredentialRecord1763942800000 } from './1763942800000-CreateCredentialRecord.js';
 import { CreateStatusList1763942950000 } from './1763942950000-CreateStatusList.js';
+import { AddLedgerEntryKindIndex1763943050000 } from './1763943050000-AddLedgerEntryKindIndex.js';
 
 /** Every migration, oldest first. Listed as classes: a glob of .ts files breaks under Vitest. */
-export const MIGRATIONS = [CreateIssuer1763942400000, CreateLedger1763942500000, CreateKeys1763942600000, CreateLedgerAlarm1763942700000, CreateCredentialRecord1763942800000, CreateStatusList1763942950000];
+export const MIGRATIONS = [CreateIssuer1763942400000, CreateLedger1763942500000, CreateKeys1763942600000, CreateLedgerAlarm1763942700000, CreateCredentialRecord1763942800000, CreateStatusList1763942950000, AddLedgerEntryKindIndex1763943050000];

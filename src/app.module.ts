@@ -14,6 +14,7 @@ import { NetworkModule } from './modules/network/network.module.js';
 import { PolicyModule } from './modules/policy/policy.module.js';
 import { ReplicationModule } from './modules/replication/replication.module.js';
 import { RegistryModule } from './modules/registry/registry.module.js';
+import { TrustModule } from './modules/trust/trust.module.js';
 
 @Module({})
 export class AppModule {
@@ -32,6 +33,7 @@ export class AppModule {
         LedgerModule,
         RegistryModule,
         ReplicationModule,
+        TrustModule,
         CredentialsModule,
       ],
     };

@@ -89,6 +89,10 @@ describe('the built service', () => {
       '/presentations/verify',
       '/credentials/status',
       '/status-lists/{id}',
+      '/policy',
+      '/trust/issuers',
+      '/trust/issuers/{did}',
+      '/trust/withdrawals',
     ]) {
       expect(doc.paths, path).toHaveProperty([path]);
     }

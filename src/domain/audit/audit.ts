@@ -2,6 +2,8 @@ import { foldChain, parseOperation, validateNextOperation, type ChainItem, type 
 import { canonicalJson, entryLeafHash, MerkleFrontier, parseCheckpoint, parseLedgerEntry, verifyCosignature, verifyNote } from '../ledger/index.js';
 import type { Genesis } from '../network/genesis.js';
 import { logOrigin } from '../network/genesis.js';
+import { parseStatusListEntry } from '../status/status-list-entry.js';
+import { parseTrustEntry, verifyTrustEntry } from '../trust/trust-entry.js';
 
 /** An entry as a store holds it (the database, or a region's HTTP entries endpoint). */
 export interface StoredEntry {
@@ -89,6 +91,16 @@ export async function auditLog(
         throw new AuditFault(log, where, `invalid DID operation (${(error as Error).message})`);
       }
     }
+    if (entry.kind === 'trust') {
+      try {
+        const trust = parseTrustEntry(entry.payload);
+        if (trust.region !== log) throw new Error(`the entry speaks for region ${trust.region}`);
+        verifyTrustEntry(trust, region.governanceKey.publicKey);
+      } catch (error) {
+        throw new AuditFault(log, where, `invalid trust entry (${(error as Error).message})`);
+      }
+    }
+    if (entry.kind === 'status-list' && parseStatusListEntry(entry.payload) === undefined) throw new AuditFault(log, where, 'malformed status-list entry');
   }
   for (const checkpoint of checkpoints) {
     const where = `checkpoint ${checkpoint.size}`;

@@ -2,6 +2,7 @@ import { foldChain, operationHash, parseOperation, validateNextOperation, type C
 import { canonicalJson, entryLeafHash, MerkleFrontier, parseCheckpoint, parseLedgerEntry, verifyConsistency, verifyNote, type VerifierKey } from '../ledger/index.js';
 import { logOrigin } from '../network/genesis.js';
 import { statusListRef } from '../status/status-list-entry.js';
+import { parseTrustEntry, verifyTrustEntry } from '../trust/trust-entry.js';
 
 /** Why a mirror refused what a peer served. */
 export type MirrorFaultKind =
@@ -117,6 +118,8 @@ export async function verifyEntries(
   checkpoint: SignedCheckpoint,
   served: readonly ServedEntry[],
   chainOf: ChainReader,
+  /** The genesis governance key of the log's region: every `trust` entry must be signed by it. */
+  governanceKey?: VerifierKey,
 ): Promise<VerifiedEntry[]> {
   const expected = checkpoint.size - accepted.size;
   if (served.length !== expected) throw new MirrorFault('invalid-entries', `log ${log} served ${served.length} entries where ${expected} were due`);
@@ -152,6 +155,17 @@ export async function verifyEntries(
         ref = operationHash(operation);
       } catch (error) {
         throw fault(`invalid DID operation (${(error as Error).message})`);
+      }
+    }
+    if (entry.kind === 'trust') {
+      try {
+        const trust = parseTrustEntry(entry.payload);
+        if (trust.region !== log) throw new Error(`the entry speaks for region ${trust.region}`);
+        if (!governanceKey) throw new Error('no governance key to check it against');
+        verifyTrustEntry(trust, governanceKey.publicKey);
+        ref = trust.id;
+      } catch (error) {
+        throw fault(`invalid trust entry (${(error as Error).message})`);
       }
     }
     // A status list's versions share its id as ref: how a verifier finds the newest one.

@@ -3,6 +3,7 @@ import { AdminModule } from '../admin/admin.module.js';
 import { IssuerGuard } from '../auth/issuer.guard.js';
 import { RegistryModule } from '../registry/registry.module.js';
 import { StatusModule } from '../status/status.module.js';
+import { TrustModule } from '../trust/trust.module.js';
 import { CredentialStatusService } from './credential-status.service.js';
 import { RetentionService } from './retention.service.js';
 import { CredentialRecordRepository } from './credential-record.repository.js';
@@ -12,7 +13,7 @@ import { SchemaRegistry } from './schema-registry.js';
 import { VerificationService } from './verification.service.js';
 
 @Module({
-  imports: [RegistryModule, AdminModule, StatusModule],
+  imports: [RegistryModule, AdminModule, StatusModule, TrustModule],
   controllers: [CredentialsController],
   providers: [IssuanceService, CredentialStatusService, RetentionService, VerificationService, CredentialRecordRepository, IssuerGuard, SchemaRegistry],
 })

@@ -9,6 +9,7 @@ import { assertionMethod, decodeJws, DidJwsVerifier, JWS_ALGORITHMS, jwkOf, meth
 import { ResolverService } from '../registry/resolver.service.js';
 import { StatusVerifier } from '../status/status-verifier.js';
 import { PolicyService } from '../policy/policy.service.js';
+import { TrustService } from '../trust/trust.service.js';
 import { applyForeignDisclosure } from '../../domain/policy/policy.js';
 import { SchemaRegistry } from './schema-registry.js';
 import type { VerificationCheckDto, VerificationResultDto } from './dto/credentials.dto.js';
@@ -102,6 +103,8 @@ export interface VerifyOptions {
   requireHolderBinding?: boolean;
   /** Why the relying party asks: selects the disclosure policy's allowance for foreign credentials. */
   purpose?: string;
+  /** Fail unless a region this one recognizes accredits the issuer for the credential's type. */
+  requireAccreditation?: boolean;
 }
 
 const KB_MAX_AGE_SECONDS = 300;
@@ -126,6 +129,7 @@ export class VerificationService {
     private readonly signers: DidJwsVerifier,
     private readonly status: StatusVerifier,
     private readonly policies: PolicyService,
+    private readonly trust: TrustService,
   ) {}
 
   /** credentialSchema entries the region holds are checked; others are reported, not fetched. */
@@ -179,6 +183,7 @@ export class VerificationService {
     this.checkSchema(report, credential);
     await this.checkIssuerNow(report, did, signer);
     await this.checkStatus(report, { credentialStatus: credential.credentialStatus }, did);
+    await this.checkAccreditation(report, did, typesOf(credential.type), options.requireAccreditation);
     return report.result(await this.applyDisclosurePolicy(report, credential, typesOf(credential.type), did, options.purpose, false));
   }
 
@@ -235,7 +240,7 @@ export class VerificationService {
     const embedded = Array.isArray(vp.verifiableCredential) ? vp.verifiableCredential : vp.verifiableCredential === undefined ? [] : [vp.verifiableCredential];
     const credentials: Record<string, unknown>[] = [];
     for (const [i, credential] of embedded.entries()) {
-      const result = await this.verify(credential, { clockSkewSeconds: options.clockSkewSeconds, purpose: options.purpose });
+      const result = await this.verify(credential, { clockSkewSeconds: options.clockSkewSeconds, purpose: options.purpose, requireAccreditation: options.requireAccreditation });
       for (const error of result.errors) report.fail(`credential-${i}:${error.check}`, error.detail ?? '');
       for (const warning of result.warnings) report.warn(`credential-${i}:${warning.check}`, warning.detail ?? '');
       if (result.credential) credentials.push(result.credential);
@@ -302,6 +307,7 @@ export class VerificationService {
     await this.checkIssuerNow(report, did, signer);
     await this.checkStatus(report, format === 'dc+sd-jwt' ? { status: content.status } : { credentialStatus: content.credentialStatus }, did);
     const types = format === 'dc+sd-jwt' ? sdJwtVcTypes(content.vct) : typesOf(content.type);
+    await this.checkAccreditation(report, did, types, options.requireAccreditation);
     return report.result(await this.applyDisclosurePolicy(report, content, types, did, options.purpose, format === 'dc+sd-jwt'));
   }
 
@@ -336,6 +342,23 @@ export class VerificationService {
     report.pass('disclosure-policy', detail);
     report.warn('disclosure-policy', detail);
     return verdict.credential;
+  }
+
+  /** Whether a region this one recognizes accredits the issuer for one of the credential's types (the trust list, docs/jurisdictions.md). */
+  private async checkAccreditation(report: Report, issuer: string, types: string[], required: boolean | undefined): Promise<void> {
+    const wanted = types.filter((t) => t !== 'VerifiableCredential');
+    const verdict = await this.trust.accreditation(issuer, wanted, new Date());
+    const describe = (items: { region: string; type: string }[]) => items.map((i) => `${i.type} by ${i.region}`).join(', ');
+    if (verdict.recognized.length > 0) {
+      report.pass('issuer-accreditation', `accredited for ${describe(verdict.recognized)}`);
+      return;
+    }
+    const why =
+      verdict.unrecognized.length > 0
+        ? `accredited for ${describe(verdict.unrecognized)}, which region ${this.policies.region} does not recognize`
+        : `no region accredits ${issuer} for ${wanted.join(', ') || 'this credential'}`;
+    if (required) report.fail('issuer-accreditation', why);
+    else report.skip('issuer-accreditation', why);
   }
 
   /** Every status entry, read from this region's copy of the issuer's lists. */

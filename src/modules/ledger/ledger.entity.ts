@@ -7,6 +7,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Entity({ name: 'ledger_entry' })
 @Index('idx_ledger_entry_did', ['did', 'log', 'index'])
 @Index('idx_ledger_entry_ref', ['ref'])
+@Index('idx_ledger_entry_kind', ['kind', 'log', 'index'])
 export class LedgerEntryEntity {
   @PrimaryColumn({ type: 'varchar', length: 32 })
   log!: string;

@@ -137,6 +137,25 @@ export class LedgerRepository {
     return this.db.getRepository(LedgerEntryEntity).findOne({ where: { ref: id, kind: 'status-list' }, order: { index: 'DESC' } });
   }
 
+  /** Per log, the index of its newest entry of `kind` (a cheap freshness check for folded trust lists). */
+  async newestOfKind(kind: string): Promise<string> {
+    const rows = await this.db
+      .getRepository(LedgerEntryEntity)
+      .createQueryBuilder('e')
+      .select('e.log', 'log')
+      .addSelect('MAX(e.idx)', 'idx')
+      .where('e.kind = :kind', { kind })
+      .groupBy('e.log')
+      .orderBy('e.log', 'ASC')
+      .getRawMany<{ log: string; idx: number | string }>();
+    return rows.map((r) => `${r.log}:${Number(r.idx)}`).join(',');
+  }
+
+  /** Every entry of `kind`, per log in ledger order. */
+  entriesOfKind(kind: string): Promise<LedgerEntryEntity[]> {
+    return this.db.getRepository(LedgerEntryEntity).find({ where: { kind }, order: { log: 'ASC', index: 'ASC' } });
+  }
+
   /** Where the newest version of each list is, without loading it: one indexed query for a credential's lists. */
   async latestStatusListPositions(ids: readonly string[]): Promise<Map<string, { log: string; index: number }>> {
     if (ids.length === 0) return new Map();

@@ -154,7 +154,7 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
       const proof = accepted.size === 0 ? [] : await this.client.consistency(peer.id, peer.url, peer.id, accepted.size, checkpoint.size);
       checkConsistency(peer.id, accepted, checkpoint, proof);
       const served = await this.client.entries(peer.id, peer.url, peer.id, accepted.size, checkpoint.size);
-      const verified = await verifyEntries(peer.id, accepted, checkpoint, served, async (did) => chainItems(await this.ledger.didEntries(did)));
+      const verified = await verifyEntries(peer.id, accepted, checkpoint, served, async (did) => chainItems(await this.ledger.didEntries(did)), peer.governanceKey);
       await this.store(peer.id, accepted, checkpoint, verified);
     } catch (error) {
       if (error instanceof MirrorFault) await this.alarm(peer.id, error, accepted, note);

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 
 export class IssueOptionsDto {
   /** Securing format (DESIGN.md section 3). */
@@ -77,6 +77,11 @@ export class VerifyOptionsDto {
   @IsString()
   @MaxLength(100)
   purpose?: string;
+
+  /** Fail (check issuer-accreditation) unless a region this one recognizes accredits the issuer for the credential's type. */
+  @IsOptional()
+  @IsBoolean()
+  requireAccreditation?: boolean;
 }
 
 export class VerifyRequestDto {

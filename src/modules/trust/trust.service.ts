@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
+import { recognizes } from '../../domain/policy/policy.js';
+import { activeAt, foldTrustList, parseTrustEntry, signTrustEntry, type Accreditation, type TrustListItem, type Withdrawal } from '../../domain/trust/trust-entry.js';
+import { LedgerRepository } from '../ledger/ledger.repository.js';
+import { LedgerWriter } from '../ledger/ledger-writer.js';
+import { NetworkService } from '../network/network.service.js';
+import { PolicyService } from '../policy/policy.service.js';
+import { ResolverService } from '../registry/resolver.service.js';
+import type { AccreditIssuerDto, AccreditationDto, TrustEntryResultDto } from './dto/trust.dto.js';
+
+/** What verification reports about an issuer's accreditation for a credential's types. */
+export interface AccreditationVerdict {
+  /** Accreditations this region recognizes. */
+  readonly recognized: { region: string; id: string; type: string }[];
+  /** Accreditations of regions this one does not recognize for that type. */
+  readonly unrecognized: { region: string; id: string; type: string }[];
+}
+
+/**
+ * The trust list: this region's governance accredits issuers (entries signed with its genesis
+ * governance key, appended to its log); every region's accreditations are read from the local
+ * ledger copy, folded once per change (checked by one indexed query per call, so replicas on
+ * one database stay correct).
+ */
+@Injectable()
+export class TrustService {
+  private cached: { version: string; list: TrustListItem[] } | undefined;
+
+  constructor(
+    private readonly writer: LedgerWriter,
+    private readonly ledger: LedgerRepository,
+    private readonly network: NetworkService,
+    private readonly policies: PolicyService,
+    private readonly resolver: ResolverService,
+  ) {}
+
+  async accredit(request: AccreditIssuerDto): Promise<TrustEntryResultDto> {
+    const resolved = await this.resolver.resolve(request.issuer);
+    if (resolved.didResolutionMetadata.error) {
+      throw new InvalidInputError(`${request.issuer} does not resolve here: only resolvable issuers can be accredited`, { errors: [{ pointer: '/issuer', detail: 'does not resolve' }] });
+    }
+    const now = new Date().toISOString();
+    const unsigned = {
+      type: 'accredit' as const,
+      id: randomUUID(),
+      region: this.network.self.id,
+      issuer: request.issuer,
+      credentialTypes: [...new Set(request.credentialTypes)],
+      jurisdiction: request.jurisdiction ?? this.network.self.id.toUpperCase(),
+      validFrom: normalize(request.validFrom) ?? now,
+      ...(request.validUntil ? { validUntil: normalize(request.validUntil) } : {}),
+      issued: now,
+    };
+    return this.append(parseTrustEntry(signTrustEntry<Accreditation>(unsigned, this.network.keys.governanceKey.privateKey)));
+  }
+
+  async withdraw(accreditationId: string): Promise<TrustEntryResultDto> {
+    const current = (await this.list()).find((i) => i.accreditation.id === accreditationId && i.accreditation.region === this.network.self.id);
+    if (!current) throw new NotFoundError(`no current accreditation ${accreditationId} of region ${this.network.self.id}`);
+    const unsigned = { type: 'withdraw' as const, id: randomUUID(), region: this.network.self.id, withdraws: accreditationId, issued: new Date().toISOString() };
+    return this.append(signTrustEntry<Withdrawal>(unsigned, this.network.keys.governanceKey.privateKey));
+  }
+
+  private async append(entry: Accreditation | Withdrawal): Promise<TrustEntryResultDto> {
+    const row = await this.writer.append({ kind: 'trust', prepare: async () => ({ ref: entry.id, payload: { ...entry } }) });
+    return { entry: { ...entry }, log: row.log, index: row.index };
+  }
+
+  /** Every current accreditation of every region, from this region's ledger copy. */
+  async list(): Promise<TrustListItem[]> {
+    const version = await this.ledger.newestOfKind('trust');
+    if (this.cached?.version === version) return this.cached.list;
+    const rows = await this.ledger.entriesOfKind('trust');
+    // Each entry was checked when appended (ours) or mirrored (the peer's governance signature).
+    const list = foldTrustList(rows.map((row) => ({ entry: parseTrustEntry((JSON.parse(row.entry) as { payload: unknown }).payload), log: row.log, index: row.index })));
+    this.cached = { version, list };
+    return list;
+  }
+
+  async view(filter: { region?: string; issuer?: string } = {}): Promise<AccreditationDto[]> {
+    const now = new Date();
+    return (await this.list())
+      .filter((i) => (filter.region === undefined || i.accreditation.region === filter.region) && (filter.issuer === undefined || i.accreditation.issuer === filter.issuer))
+      .map((i) => ({ accreditation: { ...i.accreditation }, log: i.log, index: i.index, active: activeAt(i.accreditation, now) }));
+  }
+
+  /** Who accredits `issuer` for these types at `at`, split by whether this region recognizes it (its policy's `recognize`). */
+  async accreditation(issuer: string, types: readonly string[], at: Date): Promise<AccreditationVerdict> {
+    const verdict: AccreditationVerdict = { recognized: [], unrecognized: [] };
+    for (const { accreditation } of await this.list()) {
+      if (accreditation.issuer !== issuer || !activeAt(accreditation, at)) continue;
+      for (const type of types.filter((t) => accreditation.credentialTypes.includes(t))) {
+        const item = { region: accreditation.region, id: accreditation.id, type };
+        (recognizes(this.policies.policy, this.network.self.id, accreditation.region, type) ? verdict.recognized : verdict.unrecognized).push(item);
+      }
+    }
+    return verdict;
+  }
+}
+
+/** RFC 3339 UTC with the milliseconds the rest of the ledger uses. */
+function normalize(time: string | undefined): string | undefined {
+  return time === undefined ? undefined : new Date(time).toISOString();
+}
