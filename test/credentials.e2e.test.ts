@@ -244,6 +244,7 @@ describe('vc+jwt verification', () => {
       'validity:passed',
       'issuer-active:passed',
       'status:skipped',
+      'issuer-accreditation:skipped',
     ]);
     expect(result.body.credential.credentialSubject.degree).toBe('MSc Zyxwvutsrq');
     await net.restart('eu');
