@@ -328,6 +328,7 @@ export class VerificationService {
    * allows for the stated purpose; the rest is withheld from the answer and reported.
    */
   private async applyDisclosurePolicy(report: Report, content: Record<string, unknown>, types: string[], issuer: string, purpose: string | undefined, claimsAtTop: boolean): Promise<Record<string, unknown>> {
+    if (!types.some((t) => this.policies.policy.foreignDisclosure[t] !== undefined)) return content;
     const here = this.policies.region;
     const home = issuer.startsWith('did:isthmus:') ? (await this.resolver.chain(issuer))?.current.home : undefined;
     if (home === here) return content;
