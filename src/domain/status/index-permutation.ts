@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 
 const ROUNDS = 8;
+/** Up to this half width the round function is tabulated once (8 × 1,024 HMACs), then looked up. */
+const MAX_TABLE_HALF_BITS = 10;
 
 /**
  * A keyed pseudorandom permutation of 0 … size-1: a balanced Feistel network over the
@@ -12,6 +14,7 @@ const ROUNDS = 8;
 export class IndexPermutation {
   private readonly halfBits: number;
   private readonly mask: number;
+  private table: Uint32Array | undefined;
 
   constructor(
     private readonly key: Uint8Array,
@@ -47,6 +50,18 @@ export class IndexPermutation {
   }
 
   private round(round: number, half: number): number {
+    if (this.halfBits <= MAX_TABLE_HALF_BITS) {
+      const span = this.mask + 1;
+      if (!this.table) {
+        this.table = new Uint32Array(ROUNDS * span);
+        for (let r = 0; r < ROUNDS; r++) for (let h = 0; h < span; h++) this.table[r * span + h] = this.prf(r, h);
+      }
+      return this.table[round * span + half]!;
+    }
+    return this.prf(round, half);
+  }
+
+  private prf(round: number, half: number): number {
     const input = Buffer.alloc(8);
     input.writeUInt32BE(round, 0);
     input.writeUInt32BE(half >>> 0, 4);
