@@ -14,6 +14,8 @@ import { MetricsService } from './modules/metrics/metrics.service.js';
 import type { RegionConfig } from './config/config.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** What the other regions poll every few seconds: logged per request only at debug level or finer. */
+const REPLICATION_ROUTES = new Set(['/ledger/:region/checkpoint', '/ledger/:region/entries', '/ledger/:region/proof/consistency', '/ledger/:region/hint']);
 
 export interface RegionApp {
   readonly app: NestFastifyApplication;
@@ -35,6 +37,11 @@ export async function createRegionApp(config: RegionConfig, log = createLogger(c
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
   });
+  if (config.logLevel === 'info') {
+    adapter.getInstance().addHook('onRoute', (route) => {
+      if (REPLICATION_ROUTES.has(route.url)) route.logLevel = 'warn';
+    });
+  }
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, log), adapter, {
     logger: new PinoNestLogger(log),
     abortOnError: false,

@@ -115,6 +115,14 @@ describe('the built service', () => {
     expect(output).not.toMatch(/isk_[A-Za-z0-9_-]{20}/);
   });
 
+  it('does not log the other region’s replication polls request by request at info level', async () => {
+    await fetch(`${base}/ledger/eu/checkpoint`, { headers: { 'x-request-id': 'poll-31' } });
+    await fetch(`${base}/health/live`, { headers: { 'x-request-id': 'live-31' } });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(output).toContain('live-31');
+    expect(output).not.toContain('poll-31');
+  });
+
   it('migration:run applies the migrations once, then finds none pending', () => {
     const fresh = mkdtempSync(join(tmpdir(), 'isthmus-migrate-'));
     try {
