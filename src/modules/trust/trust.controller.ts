@@ -47,7 +47,8 @@ export class TrustController {
   @ApiOkResponse({ type: IssuerAccreditationsDto })
   @ApiNotFoundResponse({ description: 'problem+json: no region accredits this issuer' })
   async issuer(@Param('did') did: string): Promise<IssuerAccreditationsDto> {
-    const issuer = decodeURIComponent(did);
+    // The router has already percent-decoded the path parameter.
+    const issuer = did;
     const accreditations = await this.trust.view({ issuer });
     if (accreditations.length === 0) throw new NotFoundError(`no region accredits ${issuer}`);
     return { issuer, accreditations };

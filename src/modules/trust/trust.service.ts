@@ -73,8 +73,16 @@ export class TrustService {
     const version = await this.ledger.newestOfKind('trust');
     if (this.cached?.version === version) return this.cached.list;
     const rows = await this.ledger.entriesOfKind('trust');
-    // Each entry was checked when appended (ours) or mirrored (the peer's governance signature).
-    const list = foldTrustList(rows.map((row) => ({ entry: parseTrustEntry((JSON.parse(row.entry) as { payload: unknown }).payload), log: row.log, index: row.index })));
+    // Each entry was checked when appended (ours) or mirrored (the peer's governance signature);
+    // a row that no longer parses was altered in the database: ledger:audit names it, the list skips it.
+    const entries = rows.flatMap((row) => {
+      try {
+        return [{ entry: parseTrustEntry((JSON.parse(row.entry) as { payload: unknown }).payload), log: row.log, index: row.index }];
+      } catch {
+        return [];
+      }
+    });
+    const list = foldTrustList(entries);
     this.cached = { version, list };
     return list;
   }
