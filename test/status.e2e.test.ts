@@ -229,17 +229,19 @@ describe('Token Status List (dc+sd-jwt)', () => {
 });
 
 describe('with the issuer’s region down', () => {
-  it('revoke in eu → ap reports revoked once the new version replicates, with eu stopped', async () => {
-    const res = await issue('vc+sd-jwt', ['revocation']);
-    const vc = res.body.verifiableCredential;
+  it('revoke in eu → ap reports revoked once the new version replicates, with eu stopped, for both list mechanisms', async () => {
+    const issued = [await issue('vc+sd-jwt', ['revocation']), await issue('dc+sd-jwt', ['revocation'])];
     await synced();
-    expect((await verifyIn('ap', vc)).status).toBe(200);
-    expect((await setStatus(res.body.credentialId, 'BitstringStatusListEntry', 'revoked')).body.status.revoked).toBe(true);
+    for (const res of issued) expect((await verifyIn('ap', res.body.verifiableCredential)).status).toBe(200);
+    expect((await setStatus(issued[0]!.body.credentialId, 'BitstringStatusListEntry', 'revoked')).body.status.revoked).toBe(true);
+    expect((await setStatus(issued[1]!.body.credentialId, 'TokenStatusList', 'revoked')).body.status.revoked).toBe(true);
     await synced();
     await net.stop('eu');
-    const verdict = await verifyIn('ap', vc);
-    expect(verdict.status).toBe(400);
-    expect(verdict.body.errors).toEqual([expect.objectContaining({ check: 'status:revocation', detail: expect.stringMatching(/^revoked/) })]);
+    for (const res of issued) {
+      const verdict = await verifyIn('ap', res.body.verifiableCredential);
+      expect(verdict.status).toBe(400);
+      expect(verdict.body.errors).toEqual([expect.objectContaining({ check: 'status:revocation', detail: expect.stringMatching(/^revoked/) })]);
+    }
   });
 });
 
