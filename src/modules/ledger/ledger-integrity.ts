@@ -72,7 +72,7 @@ export class LedgerIntegrity {
     // Only the leaves added since the last proof are hashed in: O(new entries), not O(log size).
     const leaves = await this.ledger.leafHashes(log, size);
     const next = known.copy();
-    for (const leaf of leaves.slice(next.size)) next.append(leaf);
+    for (let i = next.size; i < size; i++) next.append(leaves[i]!);
     if (!Buffer.from(next.root()).equals(Buffer.from(root))) {
       throw new LedgerIntegrityError(`the stored entries of log "${log}" do not give the root of its signed checkpoint`);
     }

@@ -83,7 +83,11 @@ export class LedgerService {
     return checkpoint.size;
   }
 
-  async leafHashes(region: string, size: number): Promise<Uint8Array[]> {
+  /**
+   * The leaf hashes of the first `size` entries or more (a read-only view of the cache, not a
+   * copy: callers index it and pass `size` on; copying it per call would cost O(log size)).
+   */
+  async leafHashes(region: string, size: number): Promise<readonly Uint8Array[]> {
     this.knownRegion(region);
     const cached = this.leaves.get(region) ?? [];
     this.leaves.set(region, cached);
@@ -94,7 +98,7 @@ export class LedgerService {
       cached.push(...more.slice(cached.length - start).map((h) => new Uint8Array(Buffer.from(h, 'base64'))));
     }
     if (cached.length < size) throw new NotFoundError(`log "${region}" has ${cached.length} entries here, fewer than ${size}`);
-    return cached.slice(0, size);
+    return cached;
   }
 
   private knownRegion(region: string): void {
