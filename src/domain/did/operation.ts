@@ -211,14 +211,26 @@ function algorithmOf(privateKey: KeyObject): KeyAlgorithm {
 }
 
 /** True when `rotationKey` (a did:key) signed the operation. */
+// An operation is checked at intake, again inside the append transaction, when a chain is
+// folded for resolution and when a mirror accepts it: remember the checks that passed, keyed by
+// everything the result depends on (key, signature, hash of the signed bytes).
+const verifiedSignatures = new Set<string>();
+const VERIFIED_SIGNATURES_MAX = 16_384;
+
 export function verifyOperationSignature(op: DidOperation, rotationKey: string): boolean {
-  const key = parseDidKey(rotationKey);
   const signature = Buffer.from(op.sig, 'base64url');
   if (signature.length !== 64) return false;
   const data = operationSigningBytes(op);
-  return key.alg === 'EdDSA'
-    ? verify(null, data, key.publicKey, signature)
-    : verify('sha256', data, { key: key.publicKey, dsaEncoding: 'ieee-p1363' }, signature);
+  const memo = `${rotationKey} ${op.sig} ${createHash('sha256').update(data).digest('base64url')}`;
+  if (verifiedSignatures.has(memo)) return true;
+  const key = parseDidKey(rotationKey);
+  const valid =
+    key.alg === 'EdDSA' ? verify(null, data, key.publicKey, signature) : verify('sha256', data, { key: key.publicKey, dsaEncoding: 'ieee-p1363' }, signature);
+  if (valid) {
+    if (verifiedSignatures.size >= VERIFIED_SIGNATURES_MAX) verifiedSignatures.clear();
+    verifiedSignatures.add(memo);
+  }
+  return valid;
 }
 
 /** Throws unless one of `rotationKeys` signed the operation. */
