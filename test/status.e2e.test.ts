@@ -167,6 +167,21 @@ describe('Bitstring Status List (vc+jwt)', () => {
     expect(Math.max(...indexes) - Math.min(...indexes)).toBeGreaterThan(100_000);
   });
 
+  it('batches status changes that arrive together into fewer list versions than changes', async () => {
+    const issued = await Promise.all(Array.from({ length: 20 }, () => issue('vc+jwt', ['suspension'])));
+    const url = claimsOf(issued[0]!.body.verifiableCredential).credentialStatus[0].statusListCredential as string;
+    const versionOf = async () => Number(/\.(\d+)"$/.exec((await fetch(`${net.eu.url}${new URL(url).pathname}`)).headers.get('etag')!)![1]);
+    const before = await versionOf();
+    const answers = await Promise.all(issued.map((res) => setStatus(res.body.credentialId, 'BitstringStatusListEntry', 'suspended')));
+    expect(answers.map((a) => a.status)).toEqual(issued.map(() => 200));
+    const published = (await versionOf()) - before;
+    expect(published).toBeGreaterThan(0);
+    expect(published).toBeLessThan(20);
+    await synced();
+    const list = await bitstringOf(url);
+    for (const res of issued) expect(list.getStatus(Number(claimsOf(res.body.verifiableCredential).credentialStatus[0].statusListIndex))).toBe(true);
+  });
+
   it('opens a new list, published before use, when a list is full', async () => {
     const first = await issue('vc+jwt', ['revocation']);
     const full = claimsOf(first.body.verifiableCredential).credentialStatus[0].statusListCredential as string;
