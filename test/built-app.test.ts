@@ -93,6 +93,7 @@ describe('the built service', () => {
       '/trust/issuers',
       '/trust/issuers/{did}',
       '/trust/withdrawals',
+      '/ledger/alarms/{id}/clear',
     ]) {
       expect(doc.paths, path).toHaveProperty([path]);
     }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCheckpoint, parseSignerKey, signNote } from '../src/domain/ledger/index.js';
 import { verifyCosignatureLine, verifySignedNote } from './support/independent.js';
 import { dbOf, getJson, logStatus, startTwoRegions, waitFor, type TwoRegions } from './support/network.js';
+import { ADMIN_TOKEN } from './support/region.js';
 import { tamperWithLedger } from './support/tamper.js';
 import { walletCreate } from './support/wallet.js';
 
@@ -215,5 +216,24 @@ describe('what the other region refuses', () => {
     await createIn('eu', 2);
     await new Promise((r) => setTimeout(r, 500));
     expect((await logStatus(net.ap, 'eu')).acceptedSize).toBe(before);
+
+    // Once the writer serves its true history again, ap's operator clears the alarm: the
+    // evidence stays, replication resumes and catches up.
+    const open = await getJson<{ alarms: { id: number; kind: string }[] }>(net.ap.url!, '/ledger/status');
+    const alarm = open.alarms.find((a) => a.kind === 'equivocation')!;
+    const clear = (token?: string, id = alarm.id) => fetch(`${net.ap.url}/ledger/alarms/${id}/clear`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });
+    expect((await clear()).status).toBe(401);
+    expect((await clear(ADMIN_TOKEN, 999_999)).status).toBe(404);
+    const cleared = await clear(ADMIN_TOKEN);
+    expect(cleared.status).toBe(200);
+    expect(await cleared.json()).toMatchObject({ id: alarm.id, log: 'eu', kind: 'equivocation', clearedAt: expect.any(String) });
+    expect((await clear(ADMIN_TOKEN)).status).toBe(404);
+    await waitFor(async () => (await logStatus(net.ap, 'eu')).acceptedSize >= before + 2, 'ap to resume replication of eu');
+    expect((await logStatus(net.ap, 'eu')).stopped).toBe(false);
+    expect((await getJson<{ alarms: { kind: string }[] }>(net.ap.url!, '/ledger/status')).alarms.map((a) => a.kind)).not.toContain('equivocation');
+    expect(await (await fetch(`${net.ap.url}/metrics`)).text()).toMatch(/isthmus_ledger_alarm\{log="eu"\} 0/);
+    const [kept] = (await dbOf(net.ap).query(`SELECT evidence, cleared_at AS "clearedAt" FROM ledger_alarm WHERE id = ${alarm.id}`)) as { evidence: string; clearedAt: string }[];
+    expect(JSON.parse(kept!.evidence).offending).toBe(equivocation);
+    expect(kept!.clearedAt).toBeTruthy();
   });
 });

@@ -27,4 +27,8 @@ export class LedgerAlarmEntity {
 
   @Column({ name: 'created_at', type: 'varchar', length: 40 })
   createdAt!: string;
+
+  /** When an operator cleared it (null: open). Cleared alarms keep their evidence. */
+  @Column({ name: 'cleared_at', type: 'varchar', length: 40, nullable: true })
+  clearedAt!: string | null;
 }

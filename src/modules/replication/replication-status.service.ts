@@ -58,7 +58,7 @@ export class ReplicationStatusService {
         stopped: this.replication.isBlocked(region.id),
       });
     }
-    const alarms = (await this.repository.alarms()).map(({ log, kind, detail, blocking, createdAt }) => ({ log, kind, detail, blocking, createdAt }));
+    const alarms = (await this.repository.alarms()).map(({ id, log, kind, detail, blocking, createdAt }) => ({ id, log, kind, detail, blocking, createdAt }));
     return { region: self, logs, alarms };
   }
 }

@@ -1,7 +1,8 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, UseGuards } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { NotFoundError } from '../../domain/errors.js';
-import { LedgerStatusDto } from './dto/status.dto.js';
+import { AdminGuard } from '../auth/admin.guard.js';
+import { ClearedAlarmDto, LedgerStatusDto } from './dto/status.dto.js';
 import { ReplicationStatusService } from './replication-status.service.js';
 import { ReplicationService } from './replication.service.js';
 
@@ -18,6 +19,19 @@ export class ReplicationController {
   @ApiOkResponse({ type: LedgerStatusDto })
   status(): Promise<LedgerStatusDto> {
     return this.statusService.status();
+  }
+
+  @Post('alarms/:id/clear')
+  @HttpCode(200)
+  @UseGuards(AdminGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Clear a ledger alarm once its cause is dealt with (region admin; docs/operations.md). The evidence stays; replication of the log resumes when no blocking alarm of it remains.' })
+  @ApiOkResponse({ type: ClearedAlarmDto })
+  @ApiUnauthorizedResponse({ description: 'problem+json: missing or wrong admin token' })
+  @ApiNotFoundResponse({ description: 'problem+json: no open alarm with this id' })
+  async clearAlarm(@Param('id', ParseIntPipe) id: number): Promise<ClearedAlarmDto> {
+    const { log, kind, detail, blocking, createdAt, clearedAt } = await this.replication.clearAlarm(id);
+    return { id, log, kind, detail, blocking, createdAt, clearedAt: clearedAt! };
   }
 
   @Post(':region/hint')

@@ -11,6 +11,8 @@ import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { NetworkService } from '../network/network.service.js';
 import { chainItems } from '../registry/chain-items.js';
+import { NotFoundError } from '../../domain/errors.js';
+import type { LedgerAlarmEntity } from './alarm.entity.js';
 import { PeerClient, PeerUnavailableError } from './peer-client.js';
 import { ReplicationRepository } from './replication.repository.js';
 
@@ -81,6 +83,20 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
     return true;
   }
 
+  /**
+   * An operator clears an alarm once its cause is dealt with (docs/operations.md): the evidence
+   * stays; when no blocking alarm of the log remains open, replication of it resumes, on every
+   * replica at its next round.
+   */
+  async clearAlarm(id: number): Promise<LedgerAlarmEntity> {
+    const cleared = await this.repository.clearAlarm(id, new Date().toISOString());
+    if (!cleared) throw new NotFoundError(`no open ledger alarm ${id}`);
+    // The next round (now) sees that no blocking alarm of the log is open and resumes it.
+    this.trigger(cleared.log);
+    this.log.warn({ log: cleared.log, alarm: id, kind: cleared.kind }, 'ledger alarm cleared by an operator');
+    return cleared;
+  }
+
   isBlocked(log: string): boolean {
     return this.blocked.has(log);
   }
@@ -113,6 +129,11 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
     const peer = this.network.region(log)!;
     const progress = this.progress.get(log)!;
     try {
+      // Another replica of this region may have had the alarm cleared: the database decides.
+      if (this.blocked.has(log) && !(await this.repository.alarms()).some((a) => a.log === log && a.blocking)) {
+        this.blocked.delete(log);
+        this.metrics.alarm.set({ log }, 0);
+      }
       if (!this.blocked.has(log)) await this.pull(peer, progress);
       await this.collectCosignatures(peer, progress);
       progress.lastError = null;

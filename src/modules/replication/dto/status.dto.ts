@@ -1,6 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 export class LedgerAlarmDto {
+  /** What POST /ledger/alarms/{id}/clear takes. @example 1 */
+  id!: number;
   /** @example "ap" */
   log!: string;
   /** @example "equivocation" */
@@ -9,6 +11,10 @@ export class LedgerAlarmDto {
   /** Whether replication of the log is stopped until an operator clears the alarm. */
   blocking!: boolean;
   createdAt!: string;
+}
+
+export class ClearedAlarmDto extends LedgerAlarmDto {
+  clearedAt!: string;
 }
 
 export class LogStatusDto {
