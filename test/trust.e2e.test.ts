@@ -83,6 +83,16 @@ describe('the trust list', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/credentialTypes', '/issuer']);
     expect((await accredit('eu', { issuer: 'did:isthmus:aaaaaaaaaaaaaaaaaaaaaaaa', credentialTypes: ['X'] })).status).toBe(400);
+    // ISO 8601 week and ordinal dates pass the DTO's format check but name no calendar date.
+    for (const validFrom of ['2026-W01', '2026-123']) {
+      const res = await accredit('eu', { issuer: issuers.uniEu!.did, credentialTypes: ['X'], validFrom });
+      expect(res.status, validFrom).toBe(400);
+      expect(res.body.errors).toEqual([{ pointer: '/validFrom', detail: expect.any(String) }]);
+    }
+    const backwards = await accredit('eu', { issuer: issuers.uniEu!.did, credentialTypes: ['X'], validFrom: '2027-01-01T00:00:00Z', validUntil: '2026-12-31T00:00:00+02:00' });
+    expect(backwards.status).toBe(400);
+    expect(backwards.body).toMatchObject({ status: 400, title: expect.any(String), detail: expect.stringMatching(/validUntil/) });
+    expect(backwards.body.errors).toEqual([{ pointer: '/validUntil', detail: expect.stringMatching(/after validFrom/) }]);
     expect((await post(base('eu'), '/trust/withdrawals', { accreditation: randomUUID() }, ADMIN_TOKEN)).status).toBe(404);
     expect((await fetch(`${base('eu')}/trust/issuers/${encodeURIComponent('did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK')}`)).status).toBe(404);
   });
@@ -109,8 +119,10 @@ describe('issuer-accreditation in verification', () => {
 
   it('a withdrawal replicates and ends the accreditation in both regions', async () => {
     const current = await getJson<{ accreditations: { accreditation: { id: string } }[] }>(base('eu'), `/trust/issuers/${encodeURIComponent(issuers.uniEu!.did)}`);
-    const withdrawn = await post(base('eu'), '/trust/withdrawals', { accreditation: current.accreditations[0]!.accreditation.id }, ADMIN_TOKEN);
-    expect(withdrawn.status).toBe(201);
+    // Two admins withdraw it at once: one entry goes on the log, the other finds nothing to withdraw.
+    const both = await Promise.all([1, 2].map(() => post(base('eu'), '/trust/withdrawals', { accreditation: current.accreditations[0]!.accreditation.id }, ADMIN_TOKEN)));
+    expect(both.map((r) => r.status).sort()).toEqual([201, 404]);
+    const withdrawn = both.find((r) => r.status === 201)!;
     expect(withdrawn.body.entry).toMatchObject({ type: 'withdraw', region: 'eu', withdraws: current.accreditations[0]!.accreditation.id });
     // ap cannot withdraw what eu accredited.
     expect((await post(base('ap'), '/trust/withdrawals', { accreditation: current.accreditations[0]!.accreditation.id }, ADMIN_TOKEN)).status).toBe(404);

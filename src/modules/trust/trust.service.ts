@@ -27,6 +27,8 @@ export interface AccreditationVerdict {
 @Injectable()
 export class TrustService {
   private cached: { version: string; list: TrustListItem[] } | undefined;
+  /** Accreditations whose withdrawal this process has prepared but not yet committed. */
+  private readonly withdrawing = new Set<string>();
 
   constructor(
     private readonly writer: LedgerWriter,
@@ -42,6 +44,11 @@ export class TrustService {
       throw new InvalidInputError(`${request.issuer} does not resolve here: only resolvable issuers can be accredited`, { errors: [{ pointer: '/issuer', detail: 'does not resolve' }] });
     }
     const now = new Date().toISOString();
+    const validFrom = normalize(request.validFrom, '/validFrom') ?? now;
+    const validUntil = normalize(request.validUntil, '/validUntil');
+    if (validUntil !== undefined && validUntil <= validFrom) {
+      throw new InvalidInputError('validUntil must be after validFrom', { errors: [{ pointer: '/validUntil', detail: `must be after validFrom (${validFrom})` }] });
+    }
     const unsigned = {
       type: 'accredit' as const,
       id: randomUUID(),
@@ -49,22 +56,40 @@ export class TrustService {
       issuer: request.issuer,
       credentialTypes: [...new Set(request.credentialTypes)],
       jurisdiction: request.jurisdiction ?? this.network.self.id.toUpperCase(),
-      validFrom: normalize(request.validFrom) ?? now,
-      ...(request.validUntil ? { validUntil: normalize(request.validUntil) } : {}),
+      validFrom,
+      ...(validUntil !== undefined ? { validUntil } : {}),
       issued: now,
     };
     return this.append(parseTrustEntry(signTrustEntry<Accreditation>(unsigned, this.network.keys.governanceKey.privateKey)));
   }
 
   async withdraw(accreditationId: string): Promise<TrustEntryResultDto> {
-    const current = (await this.list()).find((i) => i.accreditation.id === accreditationId && i.accreditation.region === this.network.self.id);
-    if (!current) throw new NotFoundError(`no current accreditation ${accreditationId} of region ${this.network.self.id}`);
-    const unsigned = { type: 'withdraw' as const, id: randomUUID(), region: this.network.self.id, withdraws: accreditationId, issued: new Date().toISOString() };
-    return this.append(signTrustEntry<Withdrawal>(unsigned, this.network.keys.governanceKey.privateKey));
+    const region = this.network.self.id;
+    const unsigned = { type: 'withdraw' as const, id: randomUUID(), region, withdraws: accreditationId, issued: new Date().toISOString() };
+    const entry = signTrustEntry<Withdrawal>(unsigned, this.network.keys.governanceKey.privateKey);
+    // Checked under the log lock, so concurrent withdrawals (any replica) put one entry on the log.
+    let claimed = false;
+    const check = async () => {
+      const current = (await this.list()).some((i) => i.accreditation.id === accreditationId && i.accreditation.region === region);
+      if (!current || this.withdrawing.has(accreditationId)) throw new NotFoundError(`no current accreditation ${accreditationId} of region ${region}`);
+      this.withdrawing.add(accreditationId);
+      claimed = true;
+    };
+    try {
+      return await this.append(entry, check);
+    } finally {
+      if (claimed) this.withdrawing.delete(accreditationId);
+    }
   }
 
-  private async append(entry: Accreditation | Withdrawal): Promise<TrustEntryResultDto> {
-    const row = await this.writer.append({ kind: 'trust', prepare: async () => ({ ref: entry.id, payload: { ...entry } }) });
+  private async append(entry: Accreditation | Withdrawal, check?: () => Promise<void>): Promise<TrustEntryResultDto> {
+    const row = await this.writer.append({
+      kind: 'trust',
+      prepare: async () => {
+        await check?.();
+        return { ref: entry.id, payload: { ...entry } };
+      },
+    });
     return { entry: { ...entry }, log: row.log, index: row.index };
   }
 
@@ -108,7 +133,12 @@ export class TrustService {
   }
 }
 
-/** RFC 3339 UTC with the milliseconds the rest of the ledger uses. */
-function normalize(time: string | undefined): string | undefined {
-  return time === undefined ? undefined : new Date(time).toISOString();
+/** RFC 3339 UTC with the milliseconds the rest of the ledger uses; ISO 8601 forms without a calendar date (week, ordinal) are refused. */
+function normalize(time: string | undefined, pointer: string): string | undefined {
+  if (time === undefined) return undefined;
+  const ms = Date.parse(time);
+  if (Number.isNaN(ms)) {
+    throw new InvalidInputError(`${pointer.slice(1)} must be a date and time`, { errors: [{ pointer, detail: 'must be an RFC 3339 date and time' }] });
+  }
+  return new Date(ms).toISOString();
 }
