@@ -147,6 +147,7 @@ describe('a region’s policy file', () => {
   it('stops the region at boot when malformed, naming the field', async () => {
     await expect(startRegion({ files: { 'policy.json': JSON.stringify({ v: 1, protectedClaims: { PersonIdentityCredential: 'birthDate' } }) } })).rejects.toThrow(/policy file .*policy\.json: \/protectedClaims\/PersonIdentityCredential /);
     await expect(startRegion({ files: { 'policy.json': '{"v":1,' } })).rejects.toThrow(/policy file .*policy\.json is not valid JSON/);
+    await expect(startRegion({ files: { 'policy.json': JSON.stringify({ v: 1, recognize: { asia: '*' } }) } })).rejects.toThrow(/policy file .*policy\.json: \/recognize\/asia is not a region of the network/);
   });
 
   it('with status-only retention keeps no record of a credential without status', async () => {

@@ -19,6 +19,11 @@ describe('parsePolicy', () => {
     expect(() => parsePolicy({ v: 1, retention: { keep: 'nothing' } })).toThrow(/retention\/keep/);
     expect(() => parsePolicy({ v: 1, extra: true })).toThrow(/extra|Unrecognized/);
   });
+
+  it('refuses to recognize a region the network does not have', () => {
+    expect(parsePolicy({ v: 1, recognize: { ap: '*', eu: '*' } }, ['eu', 'ap']).recognize).toEqual({ ap: '*', eu: '*' });
+    expect(() => parsePolicy({ v: 1, recognize: { ap: '*', asia: ['X'] } }, ['eu', 'ap'])).toThrow(/^\/recognize\/asia is not a region of the network \(eu, ap\)$/);
+  });
 });
 
 describe('protected claims at issuance', () => {

@@ -45,13 +45,19 @@ const schema = z.strictObject({
 
 export const EMPTY_POLICY: RegionPolicy = { v: 1, protectedClaims: {}, foreignDisclosure: {}, recognize: {}, retention: { keep: 'full' } };
 
-/** The policy in a file's JSON, or an InvalidInputError naming the first problem by JSON pointer. */
-export function parsePolicy(value: unknown): RegionPolicy {
+/**
+ * The policy in a file's JSON, or an InvalidInputError naming the first problem by JSON pointer.
+ * `regions`: the network's region ids (genesis); a `recognize` entry naming another is refused,
+ * since no accreditation of it can ever reach the ledger (most likely a typo).
+ */
+export function parsePolicy(value: unknown, regions?: readonly string[]): RegionPolicy {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new InvalidInputError(`/${issue.path.join('/')} ${issue.message}`);
   }
+  const unknown = regions === undefined ? undefined : Object.keys(parsed.data.recognize).find((r) => !regions.includes(r));
+  if (unknown !== undefined) throw new InvalidInputError(`/recognize/${unknown} is not a region of the network (${regions!.join(', ')})`);
   return parsed.data as RegionPolicy;
 }
 

@@ -4,6 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { RegionConfig } from '../../config/config.js';
 import { REGION_CONFIG } from '../../config/config.module.js';
 import { EMPTY_POLICY, parsePolicy, type RegionPolicy } from '../../domain/policy/policy.js';
+import { NetworkService } from '../network/network.service.js';
 
 export const POLICY_FILE = 'policy.json';
 
@@ -16,7 +17,7 @@ export class PolicyService {
   readonly policy: RegionPolicy;
   readonly region: string;
 
-  constructor(@Inject(REGION_CONFIG) config: RegionConfig) {
+  constructor(@Inject(REGION_CONFIG) config: RegionConfig, network: NetworkService) {
     this.region = config.regionId;
     const file = join(config.dataDir, POLICY_FILE);
     if (!existsSync(file)) {
@@ -30,7 +31,7 @@ export class PolicyService {
       throw new Error(`policy file ${file} is not valid JSON: ${(error as Error).message}`, { cause: error });
     }
     try {
-      this.policy = parsePolicy(json);
+      this.policy = parsePolicy(json, network.genesis.regions.map((r) => r.id));
     } catch (error) {
       throw new Error(`policy file ${file}: ${(error as Error).message}`, { cause: error });
     }
