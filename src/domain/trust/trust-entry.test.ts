@@ -28,6 +28,14 @@ describe('trust entries', () => {
     expect(() => verifyTrustEntry({ ...entry, issuer: 'did:isthmus:zzzzzzzzzzzzzzzzzzzzzzzz' }, governance.publicKey)).toThrow(InvalidSignatureError);
   });
 
+  it('refuse a tampered signature, and a signature moved to another entry', () => {
+    const entry = accredit(A);
+    const bytes = Buffer.from(entry.sig, 'base64url');
+    bytes[10]! ^= 0x01;
+    expect(() => verifyTrustEntry({ ...entry, sig: bytes.toString('base64url') }, governance.publicKey)).toThrow(/not signed by the governance key of region eu/);
+    expect(() => verifyTrustEntry({ ...accredit(B), sig: entry.sig }, governance.publicKey)).toThrow(InvalidSignatureError);
+  });
+
   it('name what is malformed', () => {
     expect(() => parseTrustEntry({ ...accredit(A), issuer: 'not a did' })).toThrow(/\/issuer must be a DID/);
     expect(() => parseTrustEntry({ ...accredit(A), credentialTypes: [] })).toThrow(InvalidInputError);
