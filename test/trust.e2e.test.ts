@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signTrustEntry, type Accreditation } from '../src/domain/trust/trust-entry.js';
 import { LedgerWriter } from '../src/modules/ledger/ledger-writer.js';
 import { postJson as post } from './support/http.js';
 import { dbOf, getJson, logStatus, startTwoRegions, waitFor, type TwoRegions } from './support/network.js';
-import { ADMIN_TOKEN } from './support/region.js';
+import { ADMIN_TOKEN, startRegion, testNetwork, type TestRegion } from './support/region.js';
 
 // The worked example of docs/jurisdictions.md: eu and ap recognize each other's universities,
 // not each other's banks.
@@ -164,5 +165,35 @@ describe('a trust entry not signed by the region’s governance key', () => {
     const after = audit();
     expect(after.status).toBe(1);
     expect(after.stderr).toMatch(new RegExp(`FAULT: log eu, entry ${row.index}: invalid trust entry`));
+  });
+});
+
+describe.runIf(process.env.TEST_DATABASE_URL)('two replicas of a region on one PostgreSQL database', () => {
+  const replicas: TestRegion[] = [];
+  afterAll(async () => {
+    for (const r of replicas.reverse()) await r.close();
+  });
+
+  it('each sees the other’s accreditations and withdrawals at once, and one withdrawal wins', async () => {
+    const network = testNetwork();
+    const first = await startRegion({ network });
+    replicas.push(first);
+    const second = await startRegion({ network, env: { DATABASE_URL: first.database.url!, KEY_ENCRYPTION_SECRET: first.config.keyEncryptionSecret } });
+    replicas.push(second);
+    const http = (r: TestRegion) => request(r.app.getHttpServer());
+    const admin = (r: TestRegion, path: string, body: object) => http(r).post(path).set('authorization', `Bearer ${ADMIN_TOKEN}`).send(body);
+    const key = (await admin(first, '/admin/issuers', { name: 'Uni' })).body.apiKey;
+    const issuer = (await http(first).post('/1.0/create?method=isthmus').set('authorization', `Bearer ${key}`).send({})).body.didState.did as string;
+    const path = `/trust/issuers/${encodeURIComponent(issuer)}`;
+    // Both fold the (empty) list first, so a stale cache would show.
+    for (const r of [first, second]) expect((await http(r).get(path)).status).toBe(404);
+    const accredited = await admin(first, '/trust/issuers', { issuer, credentialTypes: ['UniversityDegreeCredential'] });
+    expect(accredited.status).toBe(201);
+    expect((await http(second).get(path)).body.accreditations).toEqual([expect.objectContaining({ log: 'eu', index: accredited.body.index })]);
+    const both = await Promise.all([first, second].map((r) => admin(r, '/trust/withdrawals', { accreditation: accredited.body.entry.id })));
+    expect(both.map((r) => r.status).sort()).toEqual([201, 404]);
+    for (const r of [first, second]) expect((await http(r).get(path)).status).toBe(404);
+    const trustRows = await dbOf(first).query(`SELECT COUNT(*) AS n FROM ledger_entry WHERE log = 'eu' AND kind = 'trust'`);
+    expect(Number(trustRows[0].n)).toBe(2);
   });
 });

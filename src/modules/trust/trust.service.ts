@@ -18,6 +18,14 @@ export interface AccreditationVerdict {
   readonly unrecognized: { region: string; id: string; type: string }[];
 }
 
+/** The trust list as folded for one ledger version, with each issuer's accreditations at hand for verification. */
+interface FoldedTrustList {
+  /** Per log, its newest trust entry's index: what the fold was made from. */
+  readonly version: string;
+  readonly list: TrustListItem[];
+  readonly byIssuer: ReadonlyMap<string, TrustListItem[]>;
+}
+
 /**
  * The trust list: this region's governance accredits issuers (entries signed with its genesis
  * governance key, appended to its log); every region's accreditations are read from the local
@@ -26,7 +34,7 @@ export interface AccreditationVerdict {
  */
 @Injectable()
 export class TrustService {
-  private cached: { version: string; list: TrustListItem[] } | undefined;
+  private cached: FoldedTrustList | undefined;
   /** Accreditations whose withdrawal this process has prepared but not yet committed. */
   private readonly withdrawing = new Set<string>();
 
@@ -95,8 +103,12 @@ export class TrustService {
 
   /** Every current accreditation of every region, from this region's ledger copy. */
   async list(): Promise<TrustListItem[]> {
+    return (await this.folded()).list;
+  }
+
+  private async folded(): Promise<FoldedTrustList> {
     const version = await this.ledger.newestOfKind('trust');
-    if (this.cached?.version === version) return this.cached.list;
+    if (this.cached?.version === version) return this.cached;
     const rows = await this.ledger.entriesOfKind('trust');
     // Each entry was checked when appended (ours) or mirrored (the peer's governance signature);
     // a row that no longer parses was altered in the database: ledger:audit names it, the list skips it.
@@ -108,22 +120,29 @@ export class TrustService {
       }
     });
     const list = foldTrustList(entries);
-    this.cached = { version, list };
-    return list;
+    const byIssuer = new Map<string, TrustListItem[]>();
+    for (const item of list) {
+      const ofIssuer = byIssuer.get(item.accreditation.issuer);
+      if (ofIssuer) ofIssuer.push(item);
+      else byIssuer.set(item.accreditation.issuer, [item]);
+    }
+    this.cached = { version, list, byIssuer };
+    return this.cached;
   }
 
   async view(filter: { region?: string; issuer?: string } = {}): Promise<AccreditationDto[]> {
     const now = new Date();
-    return (await this.list())
-      .filter((i) => (filter.region === undefined || i.accreditation.region === filter.region) && (filter.issuer === undefined || i.accreditation.issuer === filter.issuer))
+    const folded = await this.folded();
+    return (filter.issuer === undefined ? folded.list : (folded.byIssuer.get(filter.issuer) ?? []))
+      .filter((i) => filter.region === undefined || i.accreditation.region === filter.region)
       .map((i) => ({ accreditation: { ...i.accreditation }, log: i.log, index: i.index, active: activeAt(i.accreditation, now) }));
   }
 
   /** Who accredits `issuer` for these types at `at`, split by whether this region recognizes it (its policy's `recognize`). */
   async accreditation(issuer: string, types: readonly string[], at: Date): Promise<AccreditationVerdict> {
     const verdict: AccreditationVerdict = { recognized: [], unrecognized: [] };
-    for (const { accreditation } of await this.list()) {
-      if (accreditation.issuer !== issuer || !activeAt(accreditation, at)) continue;
+    for (const { accreditation } of (await this.folded()).byIssuer.get(issuer) ?? []) {
+      if (!activeAt(accreditation, at)) continue;
       for (const type of types.filter((t) => accreditation.credentialTypes.includes(t))) {
         const item = { region: accreditation.region, id: accreditation.id, type };
         (recognizes(this.policies.policy, this.network.self.id, accreditation.region, type) ? verdict.recognized : verdict.unrecognized).push(item);
