@@ -3,7 +3,7 @@ import { canonicalJson, entryLeafHash, MerkleFrontier, parseCheckpoint, parseLed
 import type { Genesis } from '../network/genesis.js';
 import { logOrigin } from '../network/genesis.js';
 import { parseStatusListEntry } from '../status/status-list-entry.js';
-import { parseTrustEntry, verifyTrustEntry } from '../trust/trust-entry.js';
+import { checkTrustEntry } from '../trust/trust-entry.js';
 
 /** An entry as a store holds it (the database, or a region's HTTP entries endpoint). */
 export interface StoredEntry {
@@ -93,9 +93,7 @@ export async function auditLog(
     }
     if (entry.kind === 'trust') {
       try {
-        const trust = parseTrustEntry(entry.payload);
-        if (trust.region !== log) throw new Error(`the entry speaks for region ${trust.region}`);
-        verifyTrustEntry(trust, region.governanceKey.publicKey);
+        checkTrustEntry(entry.payload, log, region.governanceKey.publicKey);
       } catch (error) {
         throw new AuditFault(log, where, `invalid trust entry (${(error as Error).message})`);
       }

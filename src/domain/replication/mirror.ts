@@ -2,7 +2,7 @@ import { foldChain, operationHash, parseOperation, validateNextOperation, type C
 import { canonicalJson, entryLeafHash, MerkleFrontier, parseCheckpoint, parseLedgerEntry, verifyConsistency, verifyNote, type VerifierKey } from '../ledger/index.js';
 import { logOrigin } from '../network/genesis.js';
 import { statusListRef } from '../status/status-list-entry.js';
-import { parseTrustEntry, verifyTrustEntry } from '../trust/trust-entry.js';
+import { checkTrustEntry } from '../trust/trust-entry.js';
 
 /** Why a mirror refused what a peer served. */
 export type MirrorFaultKind =
@@ -159,11 +159,7 @@ export async function verifyEntries(
     }
     if (entry.kind === 'trust') {
       try {
-        const trust = parseTrustEntry(entry.payload);
-        if (trust.region !== log) throw new Error(`the entry speaks for region ${trust.region}`);
-        if (!governanceKey) throw new Error('no governance key to check it against');
-        verifyTrustEntry(trust, governanceKey.publicKey);
-        ref = trust.id;
+        ref = checkTrustEntry(entry.payload, log, governanceKey?.publicKey).id;
       } catch (error) {
         throw fault(`invalid trust entry (${(error as Error).message})`);
       }

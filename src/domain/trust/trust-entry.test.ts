@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, InvalidSignatureError } from '../errors.js';
-import { activeAt, foldTrustList, parseTrustEntry, signTrustEntry, verifyTrustEntry, type Accreditation, type Withdrawal } from './trust-entry.js';
+import { activeAt, checkTrustEntry, foldTrustList, parseTrustEntry, signTrustEntry, verifyTrustEntry, type Accreditation, type Withdrawal } from './trust-entry.js';
 
 const governance = generateKeyPairSync('ed25519');
 const other = generateKeyPairSync('ed25519');
@@ -34,6 +34,14 @@ describe('trust entries', () => {
     bytes[10]! ^= 0x01;
     expect(() => verifyTrustEntry({ ...entry, sig: bytes.toString('base64url') }, governance.publicKey)).toThrow(/not signed by the governance key of region eu/);
     expect(() => verifyTrustEntry({ ...accredit(B), sig: entry.sig }, governance.publicKey)).toThrow(InvalidSignatureError);
+  });
+
+  it('are accepted for a log only from its own region, with its governance key', () => {
+    const entry = accredit(A);
+    expect(checkTrustEntry(JSON.parse(JSON.stringify(entry)), 'eu', governance.publicKey)).toEqual(entry);
+    expect(() => checkTrustEntry(entry, 'ap', governance.publicKey)).toThrow(/speaks for region eu/);
+    expect(() => checkTrustEntry(entry, 'eu', undefined)).toThrow(/no governance key/);
+    expect(() => checkTrustEntry(entry, 'eu', other.publicKey)).toThrow(InvalidSignatureError);
   });
 
   it('name what is malformed', () => {

@@ -98,6 +98,18 @@ export function verifyTrustEntry(entry: TrustEntry, governanceKey: KeyObject): v
   }
 }
 
+/**
+ * A `trust` entry of `log` as a mirror or an audit accepts it: well formed, speaking for the
+ * log's own region, and signed by that region's genesis governance key.
+ */
+export function checkTrustEntry(payload: unknown, log: string, governanceKey: KeyObject | undefined): TrustEntry {
+  const entry = parseTrustEntry(payload);
+  if (entry.region !== log) throw new InvalidInputError(`the entry speaks for region ${entry.region}`);
+  if (!governanceKey) throw new InvalidInputError('no governance key to check it against');
+  verifyTrustEntry(entry, governanceKey);
+  return entry;
+}
+
 /** An accreditation as the folded trust list holds it. */
 export interface TrustListItem {
   readonly accreditation: Accreditation;
