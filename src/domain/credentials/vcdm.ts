@@ -52,4 +52,16 @@ export function parseCredential(input: unknown): Credential {
 export const issuerId = (credential: { issuer: unknown }): string =>
   typeof credential.issuer === 'string' ? credential.issuer : String((credential.issuer as { id?: unknown }).id);
 
-export const typesOf = (credential: { type: unknown }): string[] => (Array.isArray(credential.type) ? (credential.type as string[]) : [String(credential.type)]);
+/** The credential's types (the string ones; none when `type` is missing or not a string). */
+export const typesOf = (credential: { type?: unknown }): string[] =>
+  Array.isArray(credential.type) ? credential.type.filter((t): t is string => typeof t === 'string') : typeof credential.type === 'string' ? [credential.type] : [];
+
+/** The `vct` this service gives an SD-JWT VC by default: `<region URL>/vct/<the credential's last type>`. */
+export const defaultVct = (regionUrl: string, types: readonly string[]): string => `${regionUrl}/vct/${encodeURIComponent(types[types.length - 1]!)}`;
+
+/** An SD-JWT VC's types: its vct, and for a vct of the default form that type too. */
+export function typesOfVct(vct: unknown): string[] {
+  if (typeof vct !== 'string') return [];
+  const match = /\/vct\/([^/?#]+)$/.exec(vct);
+  return match ? [vct, decodeURIComponent(match[1]!)] : [vct];
+}

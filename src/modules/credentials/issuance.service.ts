@@ -5,7 +5,7 @@ import { digest, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { CompactSign } from 'jose';
 import { ProblemException, problemType } from '../../common/problem.js';
 import { envelope } from '../../domain/credentials/envelope.js';
-import { issuerId, parseCredential, typesOf, VCDM1_CONTEXT, type Credential } from '../../domain/credentials/vcdm.js';
+import { defaultVct, issuerId, parseCredential, typesOf, VCDM1_CONTEXT, type Credential } from '../../domain/credentials/vcdm.js';
 import { disclosureFrame } from '../../domain/credentials/sd-jwt.js';
 import { parseMultikey, validatePublicJwk, type PublicJwk } from '../../domain/did/index.js';
 import { ConflictError, InvalidInputError } from '../../domain/errors.js';
@@ -68,11 +68,6 @@ export class IssuanceService {
     throw bad(`${holder} has no authentication key`);
   }
 
-  private defaultVct(credential: Credential): string {
-    const types = typesOf(credential);
-    return `${this.network.self.url}/vct/${encodeURIComponent(types[types.length - 1]!)}`;
-  }
-
   async issue(issuer: IssuerPrincipal, request: IssueRequestDto): Promise<IssueResponseDto> {
     const format = request.options?.format ?? 'vc+jwt';
     if (!IMPLEMENTED.includes(format)) {
@@ -96,7 +91,8 @@ export class IssuanceService {
     if (pointers.length > 0 && !format.includes('sd-jwt')) {
       throw new InvalidInputError(`options.selectivelyDisclosable needs an SD-JWT format; ${format} discloses everything`, { errors: [{ pointer: '/options/selectivelyDisclosable', detail: 'needs vc+sd-jwt or dc+sd-jwt' }] });
     }
-    const exposed = alwaysVisibleProtectedClaims(this.policies.policy, typesOf(credential), credential.credentialSubject, pointers, format.includes('sd-jwt'));
+    const types = typesOf(credential);
+    const exposed = alwaysVisibleProtectedClaims(this.policies.policy, types, credential.credentialSubject, pointers, format.includes('sd-jwt'));
     if (exposed.length > 0) {
       throw new UnprocessableError(
         `region ${this.policies.region}'s policy requires ${exposed.join(', ')} to be selectively disclosable in this credential type${format.includes('sd-jwt') ? ': name them in options.selectivelyDisclosable' : `, which ${format} cannot do: use vc+sd-jwt or dc+sd-jwt`} (GET /policy)`,
@@ -134,7 +130,7 @@ export class IssuanceService {
     } else {
       // IETF SD-JWT VC: the subject's claims at the top level, /credentialSubject/x pointers lift to x.
       const status = slots[0] ? { status_list: { idx: slots[0].index, uri: slots[0].url } } : undefined;
-      const payload = sdJwtVcClaims({ ...credential, id }, did, Math.floor(iat), request.options?.vct ?? this.defaultVct(credential), cnf, status);
+      const payload = sdJwtVcClaims({ ...credential, id }, did, Math.floor(iat), request.options?.vct ?? defaultVct(this.network.self.url, types), cnf, status);
       const frame = disclosureFrame(payload, pointers, (segments) => (segments[0] === 'credentialSubject' ? segments.slice(1) : segments));
       token = await sdJwt(alg, key).issue(payload, frame as never, { header: { typ: 'dc+sd-jwt', kid } });
     }
@@ -145,7 +141,7 @@ export class IssuanceService {
         id,
         tenantId: issuer.id,
         issuerDid: did,
-        types: statusOnly ? '[]' : JSON.stringify(typesOf(credential)),
+        types: statusOnly ? '[]' : JSON.stringify(types),
         format,
         tokenHash: statusOnly ? '' : createHash('sha256').update(token).digest('hex'),
         statusEntries: JSON.stringify(slots),

@@ -4,7 +4,7 @@ import { digest } from '@sd-jwt/crypto-nodejs';
 import type { JWK } from 'jose';
 import { unwrap } from '../../domain/credentials/envelope.js';
 import { keyBindingProblem, unreferencedDisclosure } from '../../domain/credentials/sd-jwt.js';
-import { issuerId, VCDM1_CONTEXT, VCDM2_CONTEXT } from '../../domain/credentials/vcdm.js';
+import { issuerId, typesOf, typesOfVct, VCDM1_CONTEXT, VCDM2_CONTEXT } from '../../domain/credentials/vcdm.js';
 import { assertionMethod, decodeJws, DidJwsVerifier, JWS_ALGORITHMS, jwkOf, methodsOf, verifies, type DidDocumentView } from '../registry/did-jws.js';
 import { ResolverService } from '../registry/resolver.service.js';
 import { StatusVerifier } from '../status/status-verifier.js';
@@ -109,13 +109,6 @@ export interface VerifyOptions {
 
 const KB_MAX_AGE_SECONDS = 300;
 
-const typesOf = (type: unknown): string[] => (Array.isArray(type) ? type.filter((t): t is string => typeof t === 'string') : typeof type === 'string' ? [type] : []);
-/** An SD-JWT VC's types: its vct, and for vcts of the form <region>/vct/<type> (ours) that type. */
-const sdJwtVcTypes = (vct: unknown): string[] => {
-  if (typeof vct !== 'string') return [];
-  const match = /\/vct\/([^/?#]+)$/.exec(vct);
-  return match ? [vct, decodeURIComponent(match[1]!)] : [vct];
-};
 
 /**
  * Verifies credentials from this region's own copy of the ledger: the issuer's DID is resolved
@@ -183,8 +176,9 @@ export class VerificationService {
     this.checkSchema(report, credential);
     await this.checkIssuerNow(report, did, signer);
     await this.checkStatus(report, { credentialStatus: credential.credentialStatus }, did);
-    await this.checkAccreditation(report, did, typesOf(credential.type), options.requireAccreditation);
-    return report.result(await this.applyDisclosurePolicy(report, credential, typesOf(credential.type), did, options.purpose, false));
+    const types = typesOf(credential);
+    await this.checkAccreditation(report, did, types, options.requireAccreditation);
+    return report.result(await this.applyDisclosurePolicy(report, credential, types, did, options.purpose, false));
   }
 
   /**
@@ -306,7 +300,7 @@ export class VerificationService {
     if (format === 'vc+sd-jwt') this.checkSchema(report, content);
     await this.checkIssuerNow(report, did, signer);
     await this.checkStatus(report, format === 'dc+sd-jwt' ? { status: content.status } : { credentialStatus: content.credentialStatus }, did);
-    const types = format === 'dc+sd-jwt' ? sdJwtVcTypes(content.vct) : typesOf(content.type);
+    const types = format === 'dc+sd-jwt' ? typesOfVct(content.vct) : typesOf(content);
     await this.checkAccreditation(report, did, types, options.requireAccreditation);
     return report.result(await this.applyDisclosurePolicy(report, content, types, did, options.purpose, format === 'dc+sd-jwt'));
   }
@@ -328,12 +322,12 @@ export class VerificationService {
    * allows for the stated purpose; the rest is withheld from the answer and reported.
    */
   private async applyDisclosurePolicy(report: Report, content: Record<string, unknown>, types: string[], issuer: string, purpose: string | undefined, claimsAtTop: boolean): Promise<Record<string, unknown>> {
-    if (!types.some((t) => this.policies.policy.foreignDisclosure[t] !== undefined)) return content;
+    // The verdict is pure and cheap; the issuer's home region is looked up only when a rule applies.
+    const verdict = applyForeignDisclosure(this.policies.policy, types, purpose, content, claimsAtTop);
+    if (!verdict) return content;
     const here = this.policies.region;
     const home = issuer.startsWith('did:isthmus:') ? (await this.resolver.chain(issuer))?.current.home : undefined;
     if (home === here) return content;
-    const verdict = applyForeignDisclosure(this.policies.policy, types, purpose, content, claimsAtTop);
-    if (!verdict) return content;
     const what = `region ${here}'s policy for purpose ${verdict.appliedPurpose === '*' ? `${purpose ?? '(none stated)'} (the default allowance)` : verdict.appliedPurpose} of a ${types.at(-1)} from ${home ? `region ${home}` : 'outside the network'}`;
     if (verdict.withheld.length === 0) {
       report.pass('disclosure-policy', `nothing beyond ${what}`);
