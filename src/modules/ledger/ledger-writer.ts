@@ -33,6 +33,8 @@ export interface BatchView {
   didEntries(did: string): Promise<LedgerEntryEntity[]>;
   /** The entry whose ref is given, committed or pending. */
   entryByRef(ref: string): Promise<LedgerEntryEntity | null>;
+  /** The entries of `kind` this batch has accepted so far (not yet committed). */
+  pending(kind: EntryKind): readonly LedgerEntryEntity[];
 }
 
 interface Pending {
@@ -115,6 +117,7 @@ export class LedgerWriter {
           tx,
           didEntries: async (did) => [...(await this.repository.didEntries(did, tx)), ...rows.filter((r) => r.did === did)],
           entryByRef: async (ref) => rows.find((r) => r.ref === ref && r.kind === 'did-op') ?? (await this.repository.entryByRef(ref, tx)),
+          pending: (kind) => rows.filter((r) => r.kind === kind),
         };
         for (const pending of batch) {
           let prepared: PreparedEntry;

@@ -4,7 +4,7 @@ import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import { recognizes } from '../../domain/policy/policy.js';
 import { activeAt, foldTrustList, parseTrustEntry, signTrustEntry, type Accreditation, type TrustListItem, type Withdrawal } from '../../domain/trust/trust-entry.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
-import { LedgerWriter } from '../ledger/ledger-writer.js';
+import { LedgerWriter, type BatchView } from '../ledger/ledger-writer.js';
 import { NetworkService } from '../network/network.service.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { ResolverService } from '../registry/resolver.service.js';
@@ -35,8 +35,6 @@ interface FoldedTrustList {
 @Injectable()
 export class TrustService {
   private cached: FoldedTrustList | undefined;
-  /** Accreditations whose withdrawal this process has prepared but not yet committed. */
-  private readonly withdrawing = new Set<string>();
 
   constructor(
     private readonly writer: LedgerWriter,
@@ -75,26 +73,20 @@ export class TrustService {
     const region = this.network.self.id;
     const unsigned = { type: 'withdraw' as const, id: randomUUID(), region, withdraws: accreditationId, issued: new Date().toISOString() };
     const entry = signTrustEntry<Withdrawal>(unsigned, this.network.keys.governanceKey.privateKey);
-    // Checked under the log lock, so concurrent withdrawals (any replica) put one entry on the log.
-    let claimed = false;
-    const check = async () => {
+    // Checked under the log lock, against what is committed (any replica) and what this batch
+    // already holds, so concurrent withdrawals put one entry on the log.
+    return this.append(entry, async (view) => {
       const current = (await this.list()).some((i) => i.accreditation.id === accreditationId && i.accreditation.region === region);
-      if (!current || this.withdrawing.has(accreditationId)) throw new NotFoundError(`no current accreditation ${accreditationId} of region ${region}`);
-      this.withdrawing.add(accreditationId);
-      claimed = true;
-    };
-    try {
-      return await this.append(entry, check);
-    } finally {
-      if (claimed) this.withdrawing.delete(accreditationId);
-    }
+      const queued = view.pending('trust').some((row) => (JSON.parse(row.entry) as { payload: { withdraws?: string } }).payload.withdraws === accreditationId);
+      if (!current || queued) throw new NotFoundError(`no current accreditation ${accreditationId} of region ${region}`);
+    });
   }
 
-  private async append(entry: Accreditation | Withdrawal, check?: () => Promise<void>): Promise<TrustEntryResultDto> {
+  private async append(entry: Accreditation | Withdrawal, check?: (view: BatchView) => Promise<void>): Promise<TrustEntryResultDto> {
     const row = await this.writer.append({
       kind: 'trust',
-      prepare: async () => {
-        await check?.();
+      prepare: async (view) => {
+        await check?.(view);
         return { ref: entry.id, payload: { ...entry } };
       },
     });
