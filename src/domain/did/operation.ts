@@ -210,13 +210,13 @@ function algorithmOf(privateKey: KeyObject): KeyAlgorithm {
   throw new InvalidKeyError(`only Ed25519 and P-256 keys sign operations; got ${privateKey.asymmetricKeyType}${jwk.crv ? ` ${jwk.crv}` : ''}`);
 }
 
-/** True when `rotationKey` (a did:key) signed the operation. */
 // An operation is checked at intake, again inside the append transaction, when a chain is
 // folded for resolution and when a mirror accepts it: remember the checks that passed, keyed by
 // everything the result depends on (key, signature, hash of the signed bytes).
 const verifiedSignatures = new Set<string>();
 const VERIFIED_SIGNATURES_MAX = 16_384;
 
+/** True when `rotationKey` (a did:key) signed the operation. */
 export function verifyOperationSignature(op: DidOperation, rotationKey: string): boolean {
   const signature = Buffer.from(op.sig, 'base64url');
   if (signature.length !== 64) return false;

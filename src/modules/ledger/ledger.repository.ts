@@ -175,5 +175,4 @@ export class LedgerRepository {
   latestCheckpoint(log: string): Promise<CheckpointEntity | null> {
     return this.db.getRepository(CheckpointEntity).findOne({ where: { log }, order: { size: 'DESC' } });
   }
-
 }
