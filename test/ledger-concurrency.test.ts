@@ -2,7 +2,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startRegion, testNetwork, type TestRegion } from './support/region.js';
+import { startRegion, startReplica, type TestRegion } from './support/region.js';
 import { walletCreate } from './support/wallet.js';
 
 const regions: TestRegion[] = [];
@@ -40,11 +40,10 @@ describe('concurrent appends', () => {
   });
 
   it.runIf(process.env.TEST_DATABASE_URL)('two replicas on one PostgreSQL database serialize their appends', async () => {
-    const network = testNetwork();
-    const first = await startRegion({ network });
+    const first = await startRegion();
     regions.push(first);
     // A second replica of the same region on the same database.
-    const second = await startRegion({ network, env: { DATABASE_URL: first.database.url! } });
+    const second = await startReplica(first);
     regions.push(second);
     const creates = Array.from({ length: 120 }, () => walletCreate());
     const answers = await Promise.all(

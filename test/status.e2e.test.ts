@@ -9,7 +9,7 @@ import { StatusLists } from '../src/modules/status/status-lists.js';
 import { ed25519DidKey } from './support/independent.js';
 import { postJson as post } from './support/http.js';
 import { dbOf, logStatus, startTwoRegions, waitFor, type TwoRegions } from './support/network.js';
-import { ADMIN_TOKEN, startRegion, testNetwork, type TestRegion } from './support/region.js';
+import { ADMIN_TOKEN, startRegion, startReplica, type TestRegion } from './support/region.js';
 
 let net: TwoRegions;
 let apiKey: string;
@@ -267,10 +267,9 @@ describe.runIf(process.env.TEST_DATABASE_URL)('two replicas of a region on one P
   });
 
   it('never hand out one index twice under concurrent issuance', async () => {
-    const network = testNetwork();
-    const first = await startRegion({ network });
+    const first = await startRegion();
     replicas.push(first);
-    const second = await startRegion({ network, env: { DATABASE_URL: first.database.url!, KEY_ENCRYPTION_SECRET: first.config.keyEncryptionSecret } });
+    const second = await startReplica(first);
     replicas.push(second);
     const server = (i: number) => request((i % 2 ? first : second).app.getHttpServer());
     const key = (await server(0).post('/admin/issuers').set('authorization', `Bearer ${ADMIN_TOKEN}`).send({ name: 'Uni' })).body.apiKey;

@@ -7,7 +7,7 @@ import { signTrustEntry, type Accreditation } from '../src/domain/trust/trust-en
 import { LedgerWriter } from '../src/modules/ledger/ledger-writer.js';
 import { postJson as post } from './support/http.js';
 import { dbOf, getJson, logStatus, startTwoRegions, waitFor, type TwoRegions } from './support/network.js';
-import { ADMIN_TOKEN, startRegion, testNetwork, type TestRegion } from './support/region.js';
+import { ADMIN_TOKEN, startRegion, startReplica, type TestRegion } from './support/region.js';
 
 // The worked example of docs/jurisdictions.md: eu and ap recognize each other's universities,
 // not each other's banks.
@@ -175,10 +175,9 @@ describe.runIf(process.env.TEST_DATABASE_URL)('two replicas of a region on one P
   });
 
   it('each sees the other’s accreditations and withdrawals at once, and one withdrawal wins', async () => {
-    const network = testNetwork();
-    const first = await startRegion({ network });
+    const first = await startRegion();
     replicas.push(first);
-    const second = await startRegion({ network, env: { DATABASE_URL: first.database.url!, KEY_ENCRYPTION_SECRET: first.config.keyEncryptionSecret } });
+    const second = await startReplica(first);
     replicas.push(second);
     const http = (r: TestRegion) => request(r.app.getHttpServer());
     const admin = (r: TestRegion, path: string, body: object) => http(r).post(path).set('authorization', `Bearer ${ADMIN_TOKEN}`).send(body);

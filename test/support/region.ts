@@ -18,6 +18,8 @@ export interface TestRegion {
   readonly app: NestFastifyApplication;
   readonly config: RegionConfig;
   readonly database: TestDatabase;
+  /** The genesis and key files it was started with. */
+  readonly network: NetworkFiles;
   /** The base URL when started with `listen: true`. */
   readonly url: string | undefined;
   /** Stops the app, drops its database and removes its data directory. */
@@ -26,6 +28,11 @@ export interface TestRegion {
   stop(): Promise<void>;
   /** A new app on the same data directory and database (as after a process restart). */
   restart(): Promise<TestRegion>;
+}
+
+/** Another replica of `region` on its (PostgreSQL) database: the same network and key encryption secret. */
+export function startReplica(region: TestRegion): Promise<TestRegion> {
+  return startRegion({ regionId: region.id, network: region.network, env: { DATABASE_URL: region.database.url!, KEY_ENCRYPTION_SECRET: region.config.keyEncryptionSecret } });
 }
 
 /** A free loopback port, for regions that must know each other's URLs before they start. */
@@ -82,7 +89,7 @@ export async function startRegion(options: StartOptions = {}): Promise<TestRegio
     ...options.env,
   });
   try {
-    return await launch(config, database, options);
+    return await launch(config, database, { ...options, network });
   } catch (error) {
     await database.release();
     rmSync(dataDir, { recursive: true, force: true });
@@ -110,6 +117,7 @@ async function launch(config: RegionConfig, database: TestDatabase, options: Sta
     app,
     config,
     database,
+    network: options.network!,
     url,
     stop,
     restart: async () => {
