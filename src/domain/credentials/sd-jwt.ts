@@ -32,7 +32,7 @@ export function disclosureFrame(payload: Record<string, unknown>, pointers: read
       }
       value = (container as Record<string | number, unknown>)[key];
       if (last) {
-        if (['@context', 'type', 'issuer', 'iss', 'vct', 'cnf', 'status', 'nbf', 'exp', 'iat', 'credentialStatus'].includes(String(key)) && depth === 0) {
+        if (['@context', 'type', 'issuer', 'iss', 'vct', 'cnf', 'status', 'nbf', 'exp', 'iat', 'validFrom', 'validUntil', 'credentialStatus'].includes(String(key)) && depth === 0) {
           throw fail('is a claim verifiers always need: it cannot be selectively disclosable');
         }
         node._sd = [...(node._sd ?? []), key];
@@ -91,37 +91,33 @@ export interface KeyBindingExpectation {
   readonly nonce?: string;
   /** The verifier's identifier (options.domain). */
   readonly audience?: string;
-  /** Now, in seconds. */
-  readonly now: number;
-  readonly maxAgeSeconds: number;
-  readonly skewSeconds: number;
 }
 
 const KB_ALGORITHMS: Record<string, { kty: string; crv: string }> = { EdDSA: { kty: 'OKP', crv: 'Ed25519' }, ES256: { kty: 'EC', crv: 'P-256' } };
 
 /**
  * RFC 9901 section 7.3: the key-binding JWT is typ kb+jwt, signed by the key in the issuer's
- * cnf, over this very presentation (sd_hash), fresh, for this nonce and audience. Answers why
- * not, or undefined when it holds.
+ * cnf, over this very presentation (sd_hash), for this nonce and audience. Answers why not, or
+ * its claims (whose freshness is judged with the other presentations', presentation.ts).
  */
-export async function keyBindingProblem(cnf: JWK | undefined, presented: string, kbJwt: string, expect: KeyBindingExpectation): Promise<string | undefined> {
-  if (!cnf) return 'the credential binds no holder key (cnf) but a key-binding JWT was presented';
+export async function verifyKeyBinding(cnf: JWK | undefined, presented: string, kbJwt: string, expect: KeyBindingExpectation): Promise<{ problem: string } | { claims: Record<string, unknown> }> {
+  if (!cnf) return { problem: 'the credential binds no holder key (cnf) but a key-binding JWT was presented' };
   try {
     const header = decodeProtectedHeader(kbJwt);
     const alg = String(header.alg);
     const allowed = KB_ALGORITHMS[alg];
     if (header.typ !== 'kb+jwt' || !allowed || cnf.kty !== allowed.kty || cnf.crv !== allowed.crv) {
-      return `the key-binding JWT must be typ kb+jwt signed with the holder's ${String(cnf.crv)} key (EdDSA or ES256)`;
+      return { problem: `the key-binding JWT must be typ kb+jwt signed with the holder's ${String(cnf.crv)} key (EdDSA or ES256)` };
     }
     const { payload: raw } = await compactVerify(kbJwt, await importJWK(cnf, alg), { algorithms: [alg] });
-    const kb = JSON.parse(new TextDecoder().decode(raw)) as { nonce?: unknown; aud?: unknown; iat?: unknown; sd_hash?: unknown };
-    if (kb.sd_hash !== createHash('sha256').update(presented, 'ascii').digest('base64url')) return 'sd_hash does not match this presentation';
-    if (expect.nonce !== undefined && kb.nonce !== expect.nonce) return 'the nonce is not the challenge';
-    if (expect.audience !== undefined && kb.aud !== expect.audience) return 'the audience is not the domain';
-    const age = expect.now - Number(kb.iat);
-    if (!Number.isFinite(age) || age > expect.maxAgeSeconds || age < -expect.skewSeconds) return `the key-binding JWT is not fresh (iat ${String(kb.iat)})`;
-    return undefined;
+    const kb = JSON.parse(new TextDecoder().decode(raw)) as unknown;
+    if (!kb || typeof kb !== 'object' || Array.isArray(kb)) return { problem: 'the key-binding JWT has no JSON object as payload' };
+    const claims = kb as Record<string, unknown>;
+    if (claims.sd_hash !== createHash('sha256').update(presented, 'ascii').digest('base64url')) return { problem: 'sd_hash does not match this presentation' };
+    if (expect.nonce !== undefined && claims.nonce !== expect.nonce) return { problem: 'the nonce is not the challenge' };
+    if (expect.audience !== undefined && claims.aud !== expect.audience) return { problem: 'the audience is not the domain' };
+    return { claims };
   } catch {
-    return "the key-binding JWT does not verify with the holder's key";
+    return { problem: "the key-binding JWT does not verify with the holder's key" };
   }
 }

@@ -45,7 +45,10 @@ export class CredentialsController {
   }
 
   @Post('credentials/verify')
-  @ApiOperation({ summary: "W3C VC API: verify a credential from this region's own ledger copy; lists every check." })
+  @ApiOperation({
+    summary: "W3C VC API: verify a credential from this region's own ledger copy; lists every check.",
+    description: 'An SD-JWT with a key-binding JWT is a presentation: options.challenge and options.domain (or options.allowReplay) apply as on POST /presentations/verify.',
+  })
   @ApiOkResponse({ type: VerificationResultDto, description: 'verified' })
   @ApiBadRequestResponse({ type: VerificationResultDto, description: 'not verified: the same shape, with the failed checks in errors' })
   async verify(@Body() body: VerifyRequestDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<VerificationResultDto> {
@@ -55,7 +58,10 @@ export class CredentialsController {
   }
 
   @Post('presentations/verify')
-  @ApiOperation({ summary: 'W3C VC API: verify an SD-JWT presentation with key binding (options.challenge = nonce, options.domain = audience).' })
+  @ApiOperation({
+    summary: 'W3C VC API: verify an SD-JWT presentation with key binding or a VP JWT (options.challenge = nonce, options.domain = audience).',
+    description: 'The presenter must be the subject of every credential, or hold its cnf key. Without options.challenge and options.domain (or made more than 5 minutes ago) a presentation fails check freshness, unless options.allowReplay waives it (then a warning).',
+  })
   @ApiOkResponse({ type: VerificationResultDto, description: 'verified: the disclosed content' })
   @ApiBadRequestResponse({ type: VerificationResultDto, description: 'not verified: the failed checks in errors' })
   async verifyPresentation(@Body() body: VerifyPresentationRequestDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<VerificationResultDto> {

@@ -3,7 +3,9 @@ import { SDJwt } from '@sd-jwt/core';
 import { digest } from '@sd-jwt/crypto-nodejs';
 import type { JWK } from 'jose';
 import { unwrap } from '../../domain/credentials/envelope.js';
-import { keyBindingProblem, unreferencedDisclosure } from '../../domain/credentials/sd-jwt.js';
+import { presenterProblem, presentationFreshness } from '../../domain/credentials/presentation.js';
+import { unreferencedDisclosure, verifyKeyBinding } from '../../domain/credentials/sd-jwt.js';
+import { isoOfNumericDate, readTimeClaims, signedAtMs, timeClaimsProblem, type TimeClaims } from '../../domain/credentials/time-claims.js';
 import { issuerId, typesOf, typesOfVct, VCDM1_CONTEXT, VCDM2_CONTEXT } from '../../domain/credentials/vcdm.js';
 import { assertionMethod, decodeJws, DidJwsVerifier, JWS_ALGORITHMS, jwkOf, methodsOf, verifies, type DidDocumentView } from '../registry/did-jws.js';
 import { ResolverService } from '../registry/resolver.service.js';
@@ -13,9 +15,6 @@ import { TrustService } from '../trust/trust.service.js';
 import { applyForeignDisclosure } from '../../domain/policy/policy.js';
 import { SchemaRegistry } from './schema-registry.js';
 import type { VerificationCheckDto, VerificationResultDto } from './dto/credentials.dto.js';
-
-const DEFAULT_SKEW_SECONDS = 60;
-const MAX_SKEW_SECONDS = 300;
 
 /** The allow-list check every JWS format starts with; the algorithm, or undefined when refused. */
 function checkAlgorithm(report: Report, value: unknown): string | undefined {
@@ -56,49 +55,53 @@ class Report {
 /** How a JWT-secured format maps to a credential, and which header it must carry. */
 interface JwtProfile {
   readonly typ: readonly (string | undefined)[];
-  /** The credential, its issuer, and when it was signed (ms), from the verified claims. */
-  read(claims: Record<string, unknown>): { credential: Record<string, unknown>; issuer: string; signedAt: number | undefined; context: string };
+  /** The credential and its issuer, from the claims. */
+  read(claims: Record<string, unknown>): { credential: Record<string, unknown>; issuer: string; context: string };
+  /** The time claims: the JWT's iat / nbf / exp and the carried credential's dates. */
+  times(claims: Record<string, unknown>): ReturnType<typeof readTimeClaims>;
 }
 
-/** A whole-second NumericDate means "before the end of that second"; ours carry milliseconds. */
-const numericDateMs = (value: unknown): number | undefined =>
-  typeof value === 'number' && Number.isFinite(value) ? (Number.isInteger(value) ? value * 1000 + 999 : Math.round(value * 1000)) : undefined;
-const isoOf = (seconds: unknown): string | undefined => (typeof seconds === 'number' && Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString().replace('.000Z', 'Z') : undefined);
+const objectOr = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
 
 const PROFILES: Record<'vc+jwt' | 'jwt_vc_json', JwtProfile> = {
   // W3C VC-JOSE-COSE: the payload is the VCDM 2.0 credential (plus iat).
   'vc+jwt': {
     typ: ['vc+jwt'],
     read: (claims) => {
-      const { iat, ...credential } = claims;
-      return { credential, issuer: issuerId(credential as { issuer: unknown }), signedAt: numericDateMs(iat), context: VCDM2_CONTEXT };
+      const { iat: _iat, ...credential } = claims;
+      return { credential, issuer: issuerId(credential as { issuer: unknown }), context: VCDM2_CONTEXT };
     },
+    times: (claims) => readTimeClaims(claims, claims),
   },
   // VCDM 1.1 JWT (did-jwt-vc): the credential sits in `vc`, its issuer, subject, id and dates in JWT claims.
   jwt_vc_json: {
     typ: ['JWT', undefined],
     read: (claims) => {
-      const vc = (claims.vc && typeof claims.vc === 'object' ? claims.vc : {}) as Record<string, unknown>;
+      const vc = objectOr(claims.vc);
       const subject = vc.credentialSubject && typeof vc.credentialSubject === 'object' ? (vc.credentialSubject as Record<string, unknown>) : {};
       const credential: Record<string, unknown> = {
         ...vc,
         ...(typeof claims.jti === 'string' ? { id: claims.jti } : {}),
         issuer: typeof claims.iss === 'string' ? claims.iss : vc.issuer,
-        ...(isoOf(claims.nbf) ? { issuanceDate: isoOf(claims.nbf) } : {}),
-        ...(isoOf(claims.exp) ? { expirationDate: isoOf(claims.exp) } : {}),
+        ...(isoOfNumericDate(claims.nbf) ? { issuanceDate: isoOfNumericDate(claims.nbf) } : {}),
+        ...(isoOfNumericDate(claims.exp) ? { expirationDate: isoOfNumericDate(claims.exp) } : {}),
         credentialSubject: { ...(typeof claims.sub === 'string' ? { id: claims.sub } : {}), ...subject },
       };
-      return { credential, issuer: String(credential.issuer), signedAt: numericDateMs(claims.iat) ?? numericDateMs(claims.nbf), context: VCDM1_CONTEXT };
+      return { credential, issuer: String(credential.issuer), context: VCDM1_CONTEXT };
     },
+    // The claims nbf / exp stand for issuanceDate / expirationDate; a vc carrying its own is checked too.
+    times: (claims) => readTimeClaims(claims, objectOr(claims.vc)),
   },
 };
 
 export interface VerifyOptions {
   clockSkewSeconds?: number;
-  /** Presentations: the nonce the holder's key-binding JWT must carry. */
+  /** Presentations: the nonce the holder's key-binding JWT or VP must carry. */
   challenge?: string;
-  /** Presentations: the audience the holder's key-binding JWT must name. */
+  /** Presentations: the audience the holder's key-binding JWT or VP must name. */
   domain?: string;
+  /** Presentations: accept one that proves no freshness (no challenge and domain asked, or stale); reported as a warning. */
+  allowReplay?: boolean;
   /** Presentations: key binding is required. */
   requireHolderBinding?: boolean;
   /** Why the relying party asks: selects the disclosure policy's allowance for foreign credentials. */
@@ -106,9 +109,6 @@ export interface VerifyOptions {
   /** Fail unless a region this one recognizes accredits the issuer for the credential's type. */
   requireAccreditation?: boolean;
 }
-
-const KB_MAX_AGE_SECONDS = 300;
-
 
 /**
  * Verifies credentials from this region's own copy of the ledger: the issuer's DID is resolved
@@ -162,17 +162,23 @@ export class VerificationService {
     report.pass('format', format);
     const alg = checkAlgorithm(report, header.alg);
     if (!alg) return report.result(null);
-    const { credential, issuer, signedAt, context } = profile.read(claims);
+    // Malformed time claims end verification before anything reads them (the signer is resolved as of iat).
+    const times = profile.times(claims);
+    if ('problem' in times) {
+      report.fail('validity', times.problem);
+      return report.result(null);
+    }
+    const { credential, issuer, context } = profile.read(claims);
     const kid = typeof header.kid === 'string' ? header.kid : undefined;
     const did = (kid ?? issuer).split('#')[0]!;
-    const signer = await this.checkIssuerSignature(report, token, alg, did, kid, signedAt);
+    const signer = await this.checkIssuerSignature(report, token, alg, did, kid, signedAtMs(times.claims));
     if (!signer) return report.result(null);
     const contexts = credential['@context'];
     if (Array.isArray(contexts) && contexts[0] === context) report.pass('data-model', context === VCDM2_CONTEXT ? 'VCDM 2.0' : 'VCDM 1.1');
     else report.fail('data-model', `@context must start with ${context}`);
     if (issuer === did) report.pass('issuer', did);
     else report.fail('issuer', `the credential names issuer ${issuer} but is signed by ${did}`);
-    this.checkValidity(report, credential, options.clockSkewSeconds);
+    this.checkValidity(report, times.claims, options.clockSkewSeconds);
     this.checkSchema(report, credential);
     await this.checkIssuerNow(report, did, signer);
     await this.checkStatus(report, { credentialStatus: credential.credentialStatus }, did);
@@ -210,34 +216,35 @@ export class VerificationService {
       return report.result(null);
     }
     const methods = methodsOf(document, 'authentication').filter((m) => kid === undefined || m.id === kid);
-    let bound = false;
+    let presenterKey: JWK | undefined;
     for (const method of methods) {
       const jwk = jwkOf(method);
       if (!jwk || jwk.kty !== JWS_ALGORITHMS[alg]!.kty || jwk.crv !== JWS_ALGORITHMS[alg]!.crv) continue;
       if (await verifies(token, jwk, alg)) {
-        bound = true;
+        presenterKey = jwk;
         break;
       }
     }
-    if (!bound) {
+    if (!presenterKey) {
       report.fail('holder-binding', `the presentation is not signed by an authentication key of ${holder}`);
       return report.result(null);
     }
-    const now = Date.now() / 1000;
-    const skew = Math.min(Math.max(options.clockSkewSeconds ?? DEFAULT_SKEW_SECONDS, 0), MAX_SKEW_SECONDS);
+    const audience = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     if (options.challenge !== undefined && claims.nonce !== options.challenge) report.fail('holder-binding', 'the nonce is not the challenge');
-    else if (options.domain !== undefined && claims.aud !== options.domain && !(Array.isArray(claims.aud) && claims.aud.includes(options.domain))) report.fail('holder-binding', 'the audience is not the domain');
-    else if (typeof claims.exp === 'number' && claims.exp + skew < now) report.fail('holder-binding', 'the presentation has expired');
-    else if (typeof claims.iat === 'number' && (now - claims.iat > KB_MAX_AGE_SECONDS || claims.iat - skew > now)) report.fail('holder-binding', `the presentation is not fresh (iat ${claims.iat})`);
+    else if (options.domain !== undefined && !audience.includes(options.domain)) report.fail('holder-binding', 'the audience is not the domain');
     else report.pass('holder-binding', holder);
-    if (options.challenge === undefined) report.warn('challenge', 'no challenge was given: the presentation could be a replay');
+    this.checkFreshness(report, claims, options, false);
     const embedded = Array.isArray(vp.verifiableCredential) ? vp.verifiableCredential : vp.verifiableCredential === undefined ? [] : [vp.verifiableCredential];
     const credentials: Record<string, unknown>[] = [];
     for (const [i, credential] of embedded.entries()) {
-      const result = await this.verify(credential, { clockSkewSeconds: options.clockSkewSeconds, purpose: options.purpose, requireAccreditation: options.requireAccreditation });
+      const result = await this.verify(credential, { clockSkewSeconds: options.clockSkewSeconds, purpose: options.purpose, requireAccreditation: options.requireAccreditation, allowReplay: options.allowReplay });
       for (const error of result.errors) report.fail(`credential-${i}:${error.check}`, error.detail ?? '');
       for (const warning of result.warnings) report.warn(`credential-${i}:${warning.check}`, warning.detail ?? '');
-      if (result.credential) credentials.push(result.credential);
+      if (!result.credential) continue;
+      // Whoever presents must be the subject, or hold the key the credential is bound to.
+      const notPresenter = presenterProblem(result.credential, holder, presenterKey);
+      if (notPresenter) report.fail(`credential-${i}:presenter`, notPresenter);
+      else credentials.push(result.credential);
     }
     report.pass('credentials', `${credentials.length} of ${embedded.length} verified`);
     return report.result({ ...vp, holder, verifiableCredential: credentials });
@@ -270,7 +277,13 @@ export class VerificationService {
     const issuer = format === 'dc+sd-jwt' ? String(payload.iss) : issuerId(payload as { issuer: unknown });
     const kid = typeof header.kid === 'string' ? header.kid : undefined;
     const did = (kid ?? issuer).split('#')[0]!;
-    const signer = await this.checkIssuerSignature(report, issuerJwt, alg, did, kid, numericDateMs(payload.iat));
+    // Malformed time claims end verification before anything reads them (the signer is resolved as of iat).
+    const signedTimes = readTimeClaims(payload, format === 'vc+sd-jwt' ? payload : undefined);
+    if ('problem' in signedTimes) {
+      report.fail('validity', signedTimes.problem);
+      return report.result(null);
+    }
+    const signer = await this.checkIssuerSignature(report, issuerJwt, alg, did, kid, signedAtMs(signedTimes.claims));
     if (!signer) return report.result(null);
     const why = unreferencedDisclosure(payload, disclosures);
     if (why) {
@@ -281,11 +294,17 @@ export class VerificationService {
     try {
       const sdjwt = await SDJwt.fromEncode(parts.slice(0, -1).join('~') + '~', digest);
       disclosed = (await sdjwt.getClaims(digest)) as Record<string, unknown>;
-      report.pass('disclosures', `${disclosures.length} disclosed`);
     } catch (error) {
       report.fail('disclosures', (error as Error).message);
       return report.result(null);
     }
+    // SD-JWT VC 3.2.2.2: the time claims are never selectively disclosable, so no holder can add or hide one.
+    const timeClaim = ['iat', 'nbf', 'exp'].find((claim) => disclosed[claim] !== payload[claim]);
+    if (timeClaim) {
+      report.fail('disclosures', `a disclosure carries ${timeClaim}, which cannot be selectively disclosable`);
+      return report.result(null);
+    }
+    report.pass('disclosures', `${disclosures.length} disclosed`);
     await this.checkKeyBinding(report, payload, parts.slice(0, -1).join('~') + '~', kbJwt, options);
     const { _sd_alg: _alg, iat: _iat, ...content } = disclosed;
     if (format === 'vc+sd-jwt') {
@@ -296,7 +315,10 @@ export class VerificationService {
     else report.fail('data-model', 'an SD-JWT VC has a vct claim');
     if (issuer === did) report.pass('issuer', did);
     else report.fail('issuer', `the credential names issuer ${issuer} but is signed by ${did}`);
-    this.checkValidity(report, format === 'dc+sd-jwt' ? { validFrom: isoOf(content.nbf), validUntil: isoOf(content.exp) } : content, options.clockSkewSeconds);
+    // vc+sd-jwt: validFrom / validUntil may come from disclosures, so they are read as disclosed.
+    const times = readTimeClaims(disclosed, format === 'vc+sd-jwt' ? content : undefined);
+    if ('problem' in times) report.fail('validity', times.problem);
+    else this.checkValidity(report, times.claims, options.clockSkewSeconds);
     if (format === 'vc+sd-jwt') this.checkSchema(report, content);
     await this.checkIssuerNow(report, did, signer);
     await this.checkStatus(report, format === 'dc+sd-jwt' ? { status: content.status } : { credentialStatus: content.credentialStatus }, did);
@@ -361,7 +383,7 @@ export class VerificationService {
     for (const check of await this.status.check(carrier, issuer)) report.record(check);
   }
 
-  /** RFC 9901 key binding: signed by cnf.jwk, over this very presentation, fresh, for this nonce and audience. */
+  /** RFC 9901 key binding: signed by cnf.jwk, over this very presentation, for this nonce and audience, and fresh. */
   private async checkKeyBinding(report: Report, payload: Record<string, unknown>, presented: string, kbJwt: string, options: VerifyOptions): Promise<void> {
     const required = options.requireHolderBinding || options.challenge !== undefined || options.domain !== undefined;
     if (kbJwt === '') {
@@ -369,27 +391,30 @@ export class VerificationService {
       else report.skip('holder-binding', 'no key-binding JWT (not a presentation)');
       return;
     }
-    const why = await keyBindingProblem((payload.cnf as { jwk?: JWK } | undefined)?.jwk, presented, kbJwt, {
-      nonce: options.challenge,
-      audience: options.domain,
-      now: Date.now() / 1000,
-      maxAgeSeconds: KB_MAX_AGE_SECONDS,
-      skewSeconds: DEFAULT_SKEW_SECONDS,
-    });
-    if (why) report.fail('holder-binding', why);
-    else report.pass('holder-binding', 'signed by the holder key in cnf');
+    const bound = await verifyKeyBinding((payload.cnf as { jwk?: JWK } | undefined)?.jwk, presented, kbJwt, { nonce: options.challenge, audience: options.domain });
+    if ('problem' in bound) {
+      report.fail('holder-binding', bound.problem);
+      return;
+    }
+    report.pass('holder-binding', 'signed by the holder key in cnf');
+    this.checkFreshness(report, bound.claims, options, true);
   }
 
-  private checkValidity(report: Report, credential: Record<string, unknown>, skewOption?: number): void {
-    const skew = Math.min(Math.max(skewOption ?? DEFAULT_SKEW_SECONDS, 0), MAX_SKEW_SECONDS) * 1000;
-    const now = Date.now();
-    // VCDM 2.0 validFrom / validUntil; VCDM 1.1 issuanceDate / expirationDate.
-    const fromText = credential.validFrom ?? credential.issuanceDate;
-    const untilText = credential.validUntil ?? credential.expirationDate;
-    const from = typeof fromText === 'string' ? Date.parse(fromText) : undefined;
-    const until = typeof untilText === 'string' ? Date.parse(untilText) : undefined;
-    if (from !== undefined && (Number.isNaN(from) || from - skew > now)) report.fail('validity', `not valid before ${String(fromText)}`);
-    else if (until !== undefined && (Number.isNaN(until) || until + skew < now)) report.fail('validity', `expired at ${String(untilText)}`);
+  /** The presentation's own time claims, and a challenge and domain asked for, unless the relying party waives them. */
+  private checkFreshness(report: Report, claims: Record<string, unknown>, options: VerifyOptions, requireIat: boolean): void {
+    const verdict = presentationFreshness(claims, options, { nowMs: Date.now(), skewSeconds: options.clockSkewSeconds }, requireIat);
+    if (!verdict.ok) {
+      report.fail('freshness', verdict.problem);
+      return;
+    }
+    report.pass('freshness', verdict.detail);
+    if (verdict.waived) report.warn('freshness', verdict.waived);
+  }
+
+  /** The credential's iat / nbf / exp and validFrom / validUntil against now, with the relying party's clock skew. */
+  private checkValidity(report: Report, times: TimeClaims, skewSeconds: number | undefined): void {
+    const problem = timeClaimsProblem(times, { nowMs: Date.now(), skewSeconds });
+    if (problem) report.fail('validity', problem);
     else report.pass('validity');
   }
 

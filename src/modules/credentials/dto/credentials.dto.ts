@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 export class IssueOptionsDto {
   /** Securing format (DESIGN.md section 3). */
@@ -63,10 +63,33 @@ export class IssueResponseDto {
 }
 
 export class VerifyOptionsDto {
-  /** Allowed clock skew in seconds for validFrom / validUntil (default 60, at most 300). */
+  /** Allowed clock skew in seconds for every time claim (iat, nbf, exp, validFrom, validUntil; default 60, 0 to 300). */
   @IsOptional()
   @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(300)
   clockSkewSeconds?: number;
+
+  /** The nonce the presentation must carry (key-binding JWT or VP JWT `nonce`); with `domain`, what makes a presentation fresh. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  challenge?: string;
+
+  /** The audience (this relying party) the presentation must name (`aud`). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  domain?: string;
+
+  /**
+   * Accept a presentation that proves no freshness: no challenge and domain asked for, or made
+   * more than 5 minutes ago. It could be a replay; the answer says so in the warning `freshness`.
+   */
+  @IsOptional()
+  @IsBoolean()
+  allowReplay?: boolean;
 
   /**
    * Why the relying party asks (e.g. `age-verification`): selects what this region's disclosure
@@ -99,21 +122,9 @@ export class VerifyRequestDto {
   options?: VerifyOptionsDto;
 }
 
-export class PresentationOptionsDto extends VerifyOptionsDto {
-  /** The nonce the holder's key-binding JWT must carry. */
-  @IsOptional()
-  @IsString()
-  challenge?: string;
-
-  /** The audience (this relying party) the key-binding JWT must name. */
-  @IsOptional()
-  @IsString()
-  domain?: string;
-}
-
 export class VerifyPresentationRequestDto {
   /**
-   * An SD-JWT presentation with key binding (`<jwt>~<disclosures>~<kb-jwt>`), bare or enveloped.
+   * An SD-JWT presentation with key binding (`<jwt>~<disclosures>~<kb-jwt>`) or a VCDM 1.1 VP JWT, bare or enveloped.
    * @example "eyJ…~WyJ…~eyJ…"
    */
   @ApiProperty({ oneOf: [{ type: 'object', additionalProperties: true }, { type: 'string' }] })
@@ -122,8 +133,8 @@ export class VerifyPresentationRequestDto {
 
   @IsOptional()
   @ValidateNested()
-  @Type(() => PresentationOptionsDto)
-  options?: PresentationOptionsDto;
+  @Type(() => VerifyOptionsDto)
+  options?: VerifyOptionsDto;
 }
 
 export class VerificationCheckDto {
