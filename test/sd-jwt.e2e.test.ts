@@ -55,7 +55,7 @@ beforeAll(async () => {
   expect(w3c.status).toBe(201);
   vcSdJwt = tokenOf(w3c.body.verifiableCredential);
   const refused = await Promise.all(
-    [['/issuer'], ['/credentialSubject/shoeSize'], ['credentialSubject']].map((pointers) =>
+    [['/issuer'], ['/credentialSubject/shoeSize'], ['credentialSubject'], ['/validFrom']].map((pointers) =>
       post(net.eu.url!, '/credentials/issue', { credential, options: { format: 'vc+sd-jwt', selectivelyDisclosable: pointers } }, apiKey),
     ),
   );
@@ -92,6 +92,8 @@ describe('dc+sd-jwt (IETF SD-JWT VC)', () => {
     const result = await verifyPresentation(presentation, { challenge: 'n-123', domain: 'https://rp.example' });
     expect(result.status).toBe(200);
     expect(result.body.checks.find((c: { check: string }) => c.check === 'holder-binding').result).toBe('passed');
+    expect(result.body.checks.find((c: { check: string }) => c.check === 'freshness').result).toBe('passed');
+    expect(result.body.warnings).toEqual([]);
     expect(result.body.credential.birthDate).toBe('1990-04-01');
     expect(result.body.credential).not.toHaveProperty('nationality');
   });
@@ -118,8 +120,8 @@ describe('dc+sd-jwt (IETF SD-JWT VC)', () => {
 
 describe('vc+sd-jwt (W3C VC-JOSE-COSE with SD-JWT)', () => {
   it('refuses disclosures of claims verifiers always need, of absent claims, and non-pointers, naming them', () => {
-    expect(refusals).toEqual([400, 400, 400]);
-    expect(refusalPointers).toEqual(['/options/selectivelyDisclosable/0', '/options/selectivelyDisclosable/0', '/options/selectivelyDisclosable/0']);
+    expect(refusals).toEqual([400, 400, 400, 400]);
+    expect(refusalPointers).toEqual(['/options/selectivelyDisclosable/0', '/options/selectivelyDisclosable/0', '/options/selectivelyDisclosable/0', '/options/selectivelyDisclosable/0']);
   });
 
   it('keeps the VCDM 2.0 credential as payload with the pointed claim as a disclosure', () => {

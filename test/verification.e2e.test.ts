@@ -4,7 +4,7 @@
  * tokens forged or signed by the test with its own did:key, a wallet made of reference
  * libraries, and a relying party in the other region than the issuer.
  */
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { digest } from '@sd-jwt/crypto-nodejs';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { EdDSASigner } from 'did-jwt';
@@ -151,6 +151,17 @@ describe('exp, nbf and iat are honoured in every format (RFC 7519)', () => {
     const future = await verifyCredential(enveloped(format, await token(format, { iat: NOW() + DAY })));
     expect(failed(future.body)).toContain('validity');
     expect(detailOf(future.body, 'validity')).toMatch(/issued in the future/);
+  });
+
+  it('an SD-JWT cannot take its time claims from a disclosure (the holder could hide them)', async () => {
+    for (const format of ['vc+sd-jwt', 'dc+sd-jwt'] as const) {
+      const disclosure = Buffer.from(JSON.stringify(['c2FsdC1zYWx0LXNhbHQ', 'exp', NOW() - 30 * DAY])).toString('base64url');
+      const sd = createHash('sha256').update(disclosure).digest('base64url');
+      const withIt = `${(await token(format, { _sd: [sd] })).slice(0, -1)}~${disclosure}~`;
+      const result = await verifyCredential(enveloped(format, withIt));
+      expect(failed(result.body), format).toEqual(['disclosures']);
+      expect(detailOf(result.body, 'disclosures')).toMatch(/carries exp/);
+    }
   });
 
   it('the clock skew applies to exp alike: 120 s expired passes only with clockSkewSeconds 300', async () => {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { readNumericDate } from '../../domain/credentials/time-claims.js';
 import { bitstringEntries, decodeBitstring } from '../../domain/status/bitstring-status-list.js';
 import { parseStatusListEntry, STATUS_LIST_ID } from '../../domain/status/status-list-entry.js';
 import { tokenStatusMeaning } from '../../domain/status/status-change.js';
@@ -22,7 +23,11 @@ const CACHE_LIMIT = 2_000;
 const failed = (check: string, detail: string): StatusCheck => ({ check, result: 'failed', detail });
 const passed = (check: string, detail: string): StatusCheck => ({ check, result: 'passed', detail });
 const skipped = (check: string, detail: string): StatusCheck => ({ check, result: 'skipped', detail });
-const numericDateMs = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value * 1000 : undefined);
+// A NumericDate outside 1970…9999 is no date (new Date(1e23) cannot be resolved as of).
+const numericDateMs = (value: unknown): number | undefined => {
+  const seconds = readNumericDate('', value);
+  return typeof seconds === 'number' ? seconds * 1000 : undefined;
+};
 
 /**
  * Checks a credential's status entries against this region's copy of the issuer's lists: a
