@@ -8,7 +8,7 @@ import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { chainItems } from './chain-items.js';
 
-/** Resolution failures in the vocabulary of W3C DID Resolution (DESIGN.md section 5). */
+/** Resolution failures in the vocabulary of W3C DID Resolution (docs/api.md section 3). */
 export type ResolutionErrorCode = 'INVALID_DID' | 'NOT_FOUND' | 'METHOD_NOT_SUPPORTED' | 'INTERNAL_ERROR';
 
 export interface VersionSelector {
