@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers are read loosely here */
 /**
- * `npm run bench`: the performance suite (DESIGN.md section 7). Both regions run as real
+ * `npm run bench`: the performance suite (docs/architecture.md, Performance). Both regions run as real
  * processes from the build on loopback, each with its own SQLite database (or PostgreSQL with
  * BENCH_DATABASE_URL); baselines are measured in the same run and every figure is reported as a
  * ratio to them. Writes bench/results/latest.json and latest.md.

@@ -8,7 +8,7 @@ import { generateNetwork } from './domain/network/network-init.js';
 import { genesisPath, writeNetworkFiles } from './modules/network/network-files.js';
 
 /**
- * `npm start`: both regions of DESIGN.md section 6 on this machine, each its own process with
+ * `npm start`: both regions (README.md) on this machine, each its own process with
  * its own SQLite database under ./data, creating the genesis, keys and secrets on first run.
  */
 const REGIONS = [

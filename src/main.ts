@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { createRegionApp } from './app.factory.js';
 import { ConfigError, loadConfig } from './config/config.js';
 
-/** One region, configured by the environment (DESIGN.md section 6). */
+/** One region, configured by the environment (docs/operations.md, Environment). */
 async function main(): Promise<void> {
   let config;
   try {

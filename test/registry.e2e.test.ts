@@ -73,8 +73,13 @@ describe('an issuer registers, updates, resolves and deactivates a DID through t
     expect(first.didDocument.service ?? []).toHaveLength(0);
     expect(first.didDocumentMetadata).toMatchObject({ versionId: '1', nextVersionId: '2' });
 
-    const byTime = JSON.parse((await http().get(`/1.0/identifiers/${did}`).query({ versionTime: first.didDocumentMetadata.created })).text);
-    expect(byTime.didDocumentMetadata.versionId).toBe('1');
+    // DID Resolution metadata times: UTC, whole seconds; a versionTime of that form covers its second
+    const { created, updated } = result.didDocumentMetadata;
+    for (const time of [created, updated, first.didDocumentMetadata.created]) expect(time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    const byTime = JSON.parse((await http().get(`/1.0/identifiers/${did}`).query({ versionTime: created })).text);
+    expect(byTime.didDocumentMetadata.versionId).toBe(updated === created ? '2' : '1');
+    const atUpdate = JSON.parse((await http().get(`/1.0/identifiers/${did}`).query({ versionTime: updated })).text);
+    expect(atUpdate.didDocumentMetadata).toEqual(result.didDocumentMetadata);
 
     const missing = await http().get(`/1.0/identifiers/${did}?versionId=9`);
     expect(missing.status).toBe(404);

@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 
 /**
- * The environment of one region, parsed and validated once at boot (DESIGN.md section 6).
+ * The environment of one region, parsed and validated once at boot (the table in docs/operations.md).
  * A missing or malformed value stops the process with one line naming the variable.
  */
 export interface RegionConfig {

@@ -1,50 +1,33 @@
-import { z } from 'zod';
 import { InvalidInputError } from '../errors.js';
+import { dataModelProblems, describeProblems, type DataModelProblem } from './vcdm-rules.js';
 
-export const VCDM2_CONTEXT = 'https://www.w3.org/ns/credentials/v2';
-export const VCDM1_CONTEXT = 'https://www.w3.org/2018/credentials/v1';
+export { VCDM1_CONTEXT, VCDM2_CONTEXT } from './vcdm-rules.js';
 
-// XML Schema dateTimeStamp, as VCDM 2.0 requires for validFrom / validUntil: a time zone is mandatory.
-const DATE_TIME_STAMP = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+/** A VCDM 2.0 credential as an issuer submits it (no proof: we secure it), once it passed the rules. */
+export interface Credential {
+  '@context': (string | Record<string, unknown>)[];
+  id?: string;
+  type: string | string[];
+  issuer: string | { id: string; [property: string]: unknown };
+  validFrom?: string;
+  validUntil?: string;
+  credentialSubject: Record<string, unknown> | Record<string, unknown>[];
+  credentialSchema?: unknown;
+  credentialStatus?: unknown;
+  [property: string]: unknown;
+}
 
-const dateTime = z
-  .string()
-  .regex(DATE_TIME_STAMP, 'must be an XML Schema dateTimeStamp, e.g. 2026-01-01T00:00:00Z')
-  .refine((v) => !Number.isNaN(Date.parse(v)), 'must be a real instant');
-const url = z.string().regex(/^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/, 'must be a URL');
-const typeList = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
-
-/** A VCDM 2.0 credential as an issuer submits it (no proof: we secure it). */
-const credentialSchema = z
-  .object({
-    '@context': z
-      .array(z.union([z.string(), z.record(z.string(), z.unknown())]))
-      .min(1)
-      .refine((c) => c[0] === VCDM2_CONTEXT, `must start with "${VCDM2_CONTEXT}"`),
-    id: url.optional(),
-    type: typeList.refine((t) => (Array.isArray(t) ? t : [t]).includes('VerifiableCredential'), 'must include "VerifiableCredential"'),
-    issuer: z.union([url, z.object({ id: url }).passthrough()]),
-    validFrom: dateTime.optional(),
-    validUntil: dateTime.optional(),
-    credentialSubject: z.union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown())).min(1)]),
-    credentialSchema: z.unknown().optional(),
-    credentialStatus: z.unknown().optional(),
-    proof: z.undefined({ error: 'must be absent: the service secures the credential' }).optional(),
-  })
-  .passthrough();
-
-export type Credential = z.infer<typeof credentialSchema>;
-
-/** Validates a VCDM 2.0 credential; refusals name the field as a JSON pointer. */
+/** Validates a VCDM 2.0 credential (vcdm-rules.ts); refusals name each field as a JSON pointer under /credential. */
 export function parseCredential(input: unknown): Credential {
-  const parsed = credentialSchema.safeParse(input);
-  if (!parsed.success) {
-    const errors = parsed.error.issues.map((issue) => ({ pointer: `/credential/${issue.path.join('/')}`.replace(/\/$/, ''), detail: issue.message }));
-    throw new InvalidInputError(`the credential is not a valid VCDM 2.0 credential: ${errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`, { errors });
+  const problems: DataModelProblem[] = dataModelProblems(input, '2.0');
+  const credential = input as Credential;
+  if (problems.length === 0 && credential.proof !== undefined) problems.push({ pointer: '/proof', detail: 'must be absent: the service secures the credential' });
+  if (problems.length === 0 && credential.validFrom && credential.validUntil && Date.parse(credential.validUntil) < Date.parse(credential.validFrom)) {
+    problems.push({ pointer: '/validUntil', detail: 'must not be before validFrom' });
   }
-  const credential = parsed.data;
-  if (credential.validFrom && credential.validUntil && Date.parse(credential.validUntil) < Date.parse(credential.validFrom)) {
-    throw new InvalidInputError('validUntil is before validFrom', { errors: [{ pointer: '/credential/validUntil', detail: 'must not be before validFrom' }] });
+  if (problems.length > 0) {
+    const errors = problems.map((p) => ({ pointer: `/credential${p.pointer}`, detail: p.detail }));
+    throw new InvalidInputError(`the credential is not a valid VCDM 2.0 credential: ${describeProblems(errors)}`, { errors });
   }
   return credential;
 }

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidOperationError, InvalidSignatureError, NotFoundError } from '../errors.js';
 import { canonicalJson } from '../ledger/jcs.js';
-import { foldChain, foldVersions, selectVersion, validateNextOperation, type ChainItem } from './chain.js';
+import { foldChain, foldVersions, selectVersion, validateNextOperation, versionTimeInstant, type ChainItem } from './chain.js';
 import { didKeyFromPublicKey } from './keys.js';
 import { deriveDid, operationHash, operationSigningBytes, parseOperation, signOperationWithKey, verifyOperationSignature, type DidOperation, type OperationDocument } from './operation.js';
 import { ED25519_TEST_SEED_HEX, edKey, p256Key } from '../../../test/support/did-fixtures.js';
@@ -39,7 +39,7 @@ describe('foldChain', () => {
       assertionMethod: [`${did}#key-1`],
       service: [{ id: `${did}#hub`, type: 'LinkedDomains', serviceEndpoint: 'https://hub.example' }],
     });
-    expect(state.metadata).toEqual({ created: at(0).toISOString(), updated: at(10).toISOString(), versionId: '2' });
+    expect(state.metadata).toEqual({ created: '2026-11-23T12:00:00Z', updated: '2026-11-23T12:10:00Z', versionId: '2' });
     expect(state.rotationKeys).toEqual([p256Did]);
     expect(state.lastOperationHash).toBe(operationHash(update));
     expect(state.operationDocument).toEqual(withService);
@@ -53,9 +53,9 @@ describe('foldChain', () => {
 
   it('selects versions by versionId and versionTime', () => {
     const v1 = foldChain(chain, { versionId: 1 });
-    expect(v1.metadata).toEqual({ created: at(0).toISOString(), versionId: '1', nextVersionId: '2' });
+    expect(v1.metadata).toEqual({ created: '2026-11-23T12:00:00Z', versionId: '1', nextVersionId: '2' });
     expect(v1.document).not.toHaveProperty('service');
-    expect(foldChain(chain, { versionId: 2 }).metadata).toEqual({ created: at(0).toISOString(), updated: at(10).toISOString(), versionId: '2', nextVersionId: '3' });
+    expect(foldChain(chain, { versionId: 2 }).metadata).toEqual({ created: '2026-11-23T12:00:00Z', updated: '2026-11-23T12:10:00Z', versionId: '2', nextVersionId: '3' });
     expect(foldChain(chain, { versionTime: at(0) }).version).toBe(1);
     expect(foldChain(chain, { versionTime: at(9) }).version).toBe(1);
     expect(foldChain(chain, { versionTime: at(10) }).version).toBe(2);
@@ -63,10 +63,25 @@ describe('foldChain', () => {
     expect(foldChain(chain, { versionId: 2, versionTime: at(15) }).version).toBe(2);
   });
 
+  it('writes created and updated in UTC without fractional seconds; a whole-second versionTime covers its second', () => {
+    const ms = (minute: number, millis: number) => new Date(at(minute).getTime() + millis);
+    const precise = chain.map((entry, i) => ({ ...entry, time: ms(i * 10, 250 + i) }));
+    expect(foldChain(precise, { versionId: 2 }).metadata).toEqual({ created: '2026-11-23T12:00:00Z', updated: '2026-11-23T12:10:00Z', versionId: '2', nextVersionId: '3' });
+    // resolving at the shown `updated` gives that version, though its ledger time is 12:10:00.251
+    expect(foldChain(precise, { versionTime: versionTimeInstant('2026-11-23T12:10:00Z') }).version).toBe(2);
+    expect(foldChain(precise, { versionTime: versionTimeInstant('2026-11-23T12:00:00Z') }).version).toBe(1);
+    expect(foldChain(precise, { versionTime: versionTimeInstant('2026-11-23T13:10:00+01:00') }).version).toBe(2);
+    // a fraction is taken to the millisecond (the credential verifier's signing times)
+    expect(foldChain(precise, { versionTime: versionTimeInstant('2026-11-23T12:10:00.250Z') }).version).toBe(1);
+    expect(foldChain(precise, { versionTime: versionTimeInstant('2026-11-23T12:10:00.251Z') }).version).toBe(2);
+    expect(() => foldChain(precise, { versionTime: versionTimeInstant('2026-11-23T11:59:59Z') })).toThrow(NotFoundError);
+    expect(Number.isNaN(versionTimeInstant('yesterday').getTime())).toBe(true);
+  });
+
   it('resolves a deactivated DID with its last document and deactivated: true', () => {
     const last = foldChain(chain);
     expect(last.deactivated).toBe(true);
-    expect(last.metadata).toEqual({ created: at(0).toISOString(), updated: at(20).toISOString(), versionId: '3', deactivated: true });
+    expect(last.metadata).toEqual({ created: '2026-11-23T12:00:00Z', updated: '2026-11-23T12:20:00Z', versionId: '3', deactivated: true });
     expect(last.document).toEqual(foldChain(chain, { versionId: 2 }).document);
   });
 

@@ -105,14 +105,14 @@ export function foldVersions(items: readonly ChainItem[]): FoldedDid[] {
     }
     validateNextOperation(state, op);
     const doc: OperationDocument = op.document ?? state!.operationDocument;
-    const created: string = state?.metadata.created ?? item.time.toISOString();
+    const created: string = state?.metadata.created ?? metadataTime(item.time);
     state = {
       did,
       document: renderDocument(did, doc),
       operationDocument: doc,
       metadata: {
         created,
-        ...(i > 0 ? { updated: item.time.toISOString() } : {}),
+        ...(i > 0 ? { updated: metadataTime(item.time) } : {}),
         versionId: String(i + 1),
         ...(op.type === 'deactivate' ? { deactivated: true } : {}),
       },
@@ -126,6 +126,21 @@ export function foldVersions(items: readonly ChainItem[]): FoldedDid[] {
     states.push(state);
   }
   return states;
+}
+
+/** `created` / `updated` as W3C DID Resolution writes them: UTC, whole seconds (the ledger time, truncated). */
+export const metadataTime = (time: Date): string => time.toISOString().replace(/\.\d+Z$/, 'Z');
+
+/**
+ * The instant a `versionTime` parameter selects up to. Metadata shows whole seconds, so a
+ * versionTime without fractional seconds stands for the whole of that second: resolving at a
+ * version's `created` or `updated` gives that version, although its ledger time has milliseconds.
+ * A versionTime with a fraction (as the credential verifier sends) is taken to the millisecond.
+ */
+export function versionTimeInstant(text: string): Date {
+  const instant = new Date(text);
+  const wholeSecond = /T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/i.test(text);
+  return wholeSecond && !Number.isNaN(instant.getTime()) ? new Date(instant.getTime() + 999) : instant;
 }
 
 /** The state at the selected version (default: the latest) of an already verified chain. */

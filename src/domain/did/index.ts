@@ -30,9 +30,11 @@ export {
 export {
   foldChain,
   foldVersions,
+  metadataTime,
   renderDocument,
   selectVersion,
   validateNextOperation,
+  versionTimeInstant,
   type ChainItem,
   type DidDocumentMetadata,
   type FoldedDid,

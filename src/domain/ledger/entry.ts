@@ -6,7 +6,7 @@ import { leafHash } from './merkle.js';
 export const ENTRY_KINDS = ['did-op', 'status-list', 'trust', 'region-key'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
-/** The entry object of DESIGN.md section 2; its JCS bytes are the Merkle leaf data. */
+/** The entry object of docs/ledger.md section 2; its JCS bytes are the Merkle leaf data. */
 export interface LedgerEntry {
   readonly v: 1;
   readonly log: string;

@@ -9,7 +9,7 @@ import { IndexPermutation } from './index-permutation.js';
 import { bitTransition, tokenTransition, tokenStatusMeaning } from './status-change.js';
 import { TokenStatusList, tokenStatusReference, type TokenBits } from './token-status-list.js';
 
-// The IETF Token Status List draft's examples, copied from ../shared/vectors/token-status-list.
+// The IETF Token Status List draft's examples, as its reference tool generated them.
 const VECTORS = new URL('../../../test/vectors/token-status-list/', import.meta.url);
 /** The JSON of a vector file, its base64url lines joined. */
 function vector(name: string): { bits: TokenBits; lst: string } {

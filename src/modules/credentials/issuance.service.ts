@@ -184,7 +184,7 @@ function sdJwt(alg: 'EdDSA' | 'ES256', key: KeyObject): SDJwtInstance<Record<str
   });
 }
 
-/** IETF SD-JWT VC claims (DESIGN.md section 3): subject claims at the top level, its id as sub. */
+/** IETF SD-JWT VC claims (docs/credentials.md): subject claims at the top level, its id as sub. */
 function sdJwtVcClaims(
   credential: Credential & { id: string },
   issuer: string,

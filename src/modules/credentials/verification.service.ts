@@ -7,6 +7,7 @@ import { presenterProblem, presentationFreshness } from '../../domain/credential
 import { unreferencedDisclosure, verifyKeyBinding } from '../../domain/credentials/sd-jwt.js';
 import { isoOfNumericDate, readTimeClaims, signedAtMs, timeClaimsProblem, type TimeClaims } from '../../domain/credentials/time-claims.js';
 import { issuerId, typesOf, typesOfVct, VCDM1_CONTEXT, VCDM2_CONTEXT } from '../../domain/credentials/vcdm.js';
+import { dataModelVerdict } from '../../domain/credentials/vcdm-rules.js';
 import { assertionMethod, decodeJws, DidJwsVerifier, JWS_ALGORITHMS, jwkOf, methodsOf, verifies, type DidDocumentView } from '../registry/did-jws.js';
 import { ResolverService } from '../registry/resolver.service.js';
 import { StatusVerifier } from '../status/status-verifier.js';
@@ -173,9 +174,8 @@ export class VerificationService {
     const did = (kid ?? issuer).split('#')[0]!;
     const signer = await this.checkIssuerSignature(report, token, alg, did, kid, signedAtMs(times.claims));
     if (!signer) return report.result(null);
-    const contexts = credential['@context'];
-    if (Array.isArray(contexts) && contexts[0] === context) report.pass('data-model', context === VCDM2_CONTEXT ? 'VCDM 2.0' : 'VCDM 1.1');
-    else report.fail('data-model', `@context must start with ${context}`);
+    const model = dataModelVerdict(credential, context); // the VCDM rules of the format's data model, failures as JSON pointers
+    report[model.passed ? 'pass' : 'fail']('data-model', model.detail);
     if (issuer === did) report.pass('issuer', did);
     else report.fail('issuer', `the credential names issuer ${issuer} but is signed by ${did}`);
     this.checkValidity(report, times.claims, options.clockSkewSeconds);
@@ -308,9 +308,8 @@ export class VerificationService {
     await this.checkKeyBinding(report, payload, parts.slice(0, -1).join('~') + '~', kbJwt, options);
     const { _sd_alg: _alg, iat: _iat, ...content } = disclosed;
     if (format === 'vc+sd-jwt') {
-      const contexts = content['@context'];
-      if (Array.isArray(contexts) && contexts[0] === VCDM2_CONTEXT) report.pass('data-model', 'VCDM 2.0');
-      else report.fail('data-model', `@context must start with ${VCDM2_CONTEXT}`);
+      const model = dataModelVerdict(content, VCDM2_CONTEXT, { signed: payload });
+      report[model.passed ? 'pass' : 'fail']('data-model', model.detail);
     } else if (typeof content.vct === 'string') report.pass('data-model', `SD-JWT VC ${content.vct}`);
     else report.fail('data-model', 'an SD-JWT VC has a vct claim');
     if (issuer === did) report.pass('issuer', did);

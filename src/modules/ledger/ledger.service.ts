@@ -7,7 +7,7 @@ import { LedgerRepository } from './ledger.repository.js';
 
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 
-/** Public reads of the ledger in the shapes of DESIGN.md section 5. */
+/** Public reads of the ledger in the shapes of docs/api.md section 4. */
 @Injectable()
 export class LedgerService {
   /** Leaf hashes per log: the log is append-only, so the cache only ever grows. */

@@ -1,4 +1,4 @@
-/** Media types a resolver answer can take (W3C DID Resolution, DESIGN.md section 5). */
+/** Media types a resolver answer can take (W3C DID Resolution, docs/api.md section 3). */
 export const DID_RESOLUTION = 'application/did-resolution';
 export const DID_JSON = 'application/did+json';
 export const DID_LD_JSON = 'application/did+ld+json';

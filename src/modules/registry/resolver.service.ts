@@ -1,14 +1,14 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Resolver, type DIDResolutionOptions, type DIDResolutionResult, type ParsedDID } from 'did-resolver';
 import { DomainError } from '../../domain/errors.js';
-import { didJwkDocument, didKeyDocument, foldVersions, isIsthmusDid, selectVersion, type ChainItem, type FoldedDid } from '../../domain/did/index.js';
+import { didJwkDocument, didKeyDocument, foldVersions, isIsthmusDid, selectVersion, versionTimeInstant, type ChainItem, type FoldedDid } from '../../domain/did/index.js';
 import type { LedgerEntryEntity } from '../ledger/ledger.entity.js';
 import { LedgerIntegrity, LedgerIntegrityError } from '../ledger/ledger-integrity.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { chainItems } from './chain-items.js';
 
-/** Resolution failures in the vocabulary of W3C DID Resolution (DESIGN.md section 5). */
+/** Resolution failures in the vocabulary of W3C DID Resolution (docs/api.md section 3). */
 export type ResolutionErrorCode = 'INVALID_DID' | 'NOT_FOUND' | 'METHOD_NOT_SUPPORTED' | 'INTERNAL_ERROR';
 
 export interface VersionSelector {
@@ -81,7 +81,7 @@ export class ResolverService implements OnModuleInit {
           ? chain.current
           : selectVersion(chain.versions, chain.items, {
               ...(versionId !== undefined ? { versionId: Number.parseInt(versionId, 10) } : {}),
-              ...(versionTime !== undefined ? { versionTime: new Date(versionTime) } : {}),
+              ...(versionTime !== undefined ? { versionTime: versionTimeInstant(versionTime) } : {}),
             });
       return {
         didResolutionMetadata: { contentType: 'application/did+json' },

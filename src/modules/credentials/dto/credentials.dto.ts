@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 export class IssueOptionsDto {
-  /** Securing format (DESIGN.md section 3). */
+  /** Securing format (docs/credentials.md). */
   @IsOptional()
   @IsIn(['vc+jwt', 'vc+sd-jwt', 'dc+sd-jwt', 'jwt_vc_json'])
   format?: 'vc+jwt' | 'vc+sd-jwt' | 'dc+sd-jwt' | 'jwt_vc_json';

@@ -49,7 +49,7 @@ export class StoredEntryDto {
   index!: number;
   /** Base64 RFC 9162 leaf hash. */
   leafHash!: string;
-  /** The entry object (DESIGN.md section 2). */
+  /** The entry object (docs/ledger.md section 2). */
   entry!: Record<string, unknown>;
 }
 
