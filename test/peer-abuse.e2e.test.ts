@@ -4,8 +4,10 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SQLITE_FILE } from '../src/database/data-source.js';
+import { formatCheckpoint, parseSignerKey, signNote } from '../src/domain/ledger/index.js';
 import { generateNetwork } from '../src/domain/network/network-init.js';
 import { dbOf, FAST_REPLICATION, waitFor } from './support/network.js';
+import { walletCreate } from './support/wallet.js';
 import { ADMIN_TOKEN, freePort, startRegion, type TestRegion } from './support/region.js';
 
 /**
@@ -18,8 +20,11 @@ const ATTACK_MS = 4000;
 
 let region: TestRegion;
 let peer: Server;
+/** What the fake peer serves: garbage, or (a compromised peer with its real log key) a validly signed checkpoint and oversized answers. */
+let mode: 'garbage' | 'compromised' = 'garbage';
+let apLogKey = '';
 const logLines: string[] = [];
-const served = { checkpoints: 0 };
+const served = { checkpoints: 0, oversized: 0 };
 
 /** Bytes the region's database takes: the SQLite file and its WAL, or the PostgreSQL database. */
 async function databaseBytes(): Promise<number> {
@@ -35,6 +40,28 @@ async function databaseBytes(): Promise<number> {
 beforeAll(async () => {
   const peerPort = await freePort();
   peer = createServer((request, response) => {
+    if (mode === 'compromised') {
+      if (request.url === '/ledger/ap/checkpoint') {
+        const body = formatCheckpoint({ origin: 'isthmus/ap', size: 1, rootHash: new Uint8Array(32).fill(3) });
+        response.writeHead(200, { 'content-type': 'text/plain' }).end(signNote(body, [parseSignerKey(apLogKey)]));
+        return;
+      }
+      // An entry page, or the answer to a forwarded operation, of 20 MB, dripped in 1 MB chunks.
+      if (request.url!.startsWith('/ledger/ap/entries') || request.url === '/1.0/operations') {
+        served.oversized += 1;
+        response.writeHead(201, { 'content-type': 'application/json' });
+        response.write('{"entries":[{"index":0,"leafHash":"","entry":"');
+        let sent = 0;
+        const drip = () => {
+          if (response.destroyed || sent >= 20) return void response.end('"}]}');
+          sent += 1;
+          if (response.write('x'.repeat(MB))) setImmediate(drip);
+          else response.once('drain', drip);
+        };
+        drip();
+        return;
+      }
+    }
     if (request.method === 'GET' && request.url === '/ledger/ap/checkpoint') {
       served.checkpoints += 1;
       // Shaped like a note (text, blank line, one "signature" line) so a parser gets as far as
@@ -49,6 +76,7 @@ beforeAll(async () => {
     { id: 'eu', url: 'http://127.0.0.1:9' },
     { id: 'ap', url: `http://127.0.0.1:${peerPort}` },
   ]);
+  apLogKey = (network.keys.ap as { logKey: string }).logKey;
   region = await startRegion({ regionId: 'eu', network, listen: true, env: { ...FAST_REPLICATION, LOG_LEVEL: 'info' }, logLines });
 });
 
@@ -129,5 +157,26 @@ describe('a peer serving garbage and hinting every 25 ms', () => {
       return status.alarms.find((a) => a.id !== alarms[0]!.id);
     }, 'a new alarm');
     expect(again.id).toBeGreaterThan(alarms[0]!.id);
+  });
+});
+
+describe('a compromised peer (its real log key) with oversized answers', () => {
+  it('an entry page past the limit is read no further and raises invalid-entries', async () => {
+    mode = 'compromised';
+    const alarm = await waitFor(async () => {
+      const status = (await (await fetch(`${region.url}/ledger/status`)).json()) as { alarms: { log: string; kind: string; detail: string }[] };
+      return status.alarms.find((a) => a.log === 'ap' && a.kind === 'invalid-entries');
+    }, 'the invalid-entries alarm');
+    expect(alarm.detail).toMatch(/one entry of more than 8388608 bytes/);
+    expect(served.oversized).toBeGreaterThan(1); // asked again with fewer entries first
+    const [{ n }] = (await dbOf(region).query(`SELECT COUNT(*) AS n FROM ledger_entry WHERE log = 'ap'`)) as { n: string }[];
+    expect(Number(n)).toBe(0);
+  });
+
+  it('a forwarded operation whose home region answers 20 MB gets a 503 problem, not the bytes', async () => {
+    const answer = await fetch(`${region.url}/1.0/operations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(walletCreate('ap').operation) });
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get('content-type')).toMatch(/problem\+json/);
+    expect((await answer.text()).length).toBeLessThan(4096);
   });
 });
