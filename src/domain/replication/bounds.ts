@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { DomainError } from '../errors.js';
 
 /**
  * What a peer serves is untrusted and unbounded: these keep it out of alarm text, logs and
@@ -39,15 +38,13 @@ export function clip(text: string, max: number): string {
 }
 
 /**
- * Why a check of peer data failed, safe to store and log: the error's code, its message with
- * every quoted value (which may be peer bytes) replaced by its length and digest, and the
- * whole cut to a short line.
+ * Why a check of peer data failed, safe to store and log: the error's message with every
+ * quoted value (which may be peer bytes) replaced by its length and digest, cut to a short line.
  */
 export function peerReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const unquoted = message.replace(/"[^"]*"?/g, (quoted) => `<${describeBytes(quoted.replace(/^"|"$/g, ''))}>`);
-  const code = error instanceof DomainError ? `${error.code}: ` : '';
-  return clip(`${code}${unquoted}`.replace(/\p{Cc}/gu, ' '), MAX_REASON);
+  return clip(unquoted.replace(/\p{Cc}/gu, ' '), MAX_REASON);
 }
 
 /**

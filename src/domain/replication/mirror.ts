@@ -130,6 +130,7 @@ export async function verifyEntries(
   for (const [i, item] of served.entries()) {
     const index = accepted.size + i;
     const fault = (why: string) => new MirrorFault('invalid-entries', `log ${log} entry ${index}: ${why}`);
+    if (typeof item !== 'object' || item === null) throw fault('served as something other than an object');
     if (item.index !== index) throw fault(`served as index ${Number.isSafeInteger(item.index) ? item.index : 'something other than an integer'}`);
     let entry;
     try {
