@@ -139,10 +139,10 @@ describe('a peer serving garbage and hinting every 25 ms', () => {
     // Hints are coalesced and ignored while the peer's last answer was refused: the timer
     // (150 ms here) sets the pace, not the peer's 25 ms hints.
     expect.soft(served.checkpoints - fetchesBefore).toBeLessThan(ATTACK_MS / Number(FAST_REPLICATION.REPLICATION_INTERVAL_MS) + 10);
-    expect.soft(hints).toBeGreaterThan(ATTACK_MS / 25 / 4);
+    expect.soft(hints).toBeGreaterThan(ATTACK_MS / 25 / 8); // the attack happened, even on a loaded machine
 
     // The region kept answering, and no log line carries the garbage.
-    expect.soft(Math.max(...liveness)).toBeLessThan(1000);
+    expect.soft(Math.max(...liveness)).toBeLessThan(2000);
     expect.soft(logLines.length).toBeGreaterThan(0);
     expect.soft(Math.max(...logLines.map((l) => l.length))).toBeLessThan(4096);
   }, 30_000);
