@@ -3,6 +3,7 @@ import { canonicalJson, entryLeafHash, MerkleFrontier, parseCheckpoint, parseLed
 import { logOrigin } from '../network/genesis.js';
 import { statusListRef } from '../status/status-list-entry.js';
 import { checkTrustEntry } from '../trust/trust-entry.js';
+import { describeBytes, peerReason } from './bounds.js';
 
 /** Why a mirror refused what a peer served. */
 export type MirrorFaultKind =
@@ -41,15 +42,15 @@ export function verifyPeerCheckpoint(note: string, log: string, logKey: Verifier
   try {
     text = verifyNote(note, [logKey]).text;
   } catch (error) {
-    throw new MirrorFault('forged-checkpoint', `the checkpoint of log ${log} does not verify against its genesis log key: ${(error as Error).message}`);
+    throw new MirrorFault('forged-checkpoint', `the checkpoint of log ${log} does not verify against its genesis log key (${peerReason(error)})`);
   }
   let body;
   try {
     body = parseCheckpoint(text);
   } catch (error) {
-    throw new MirrorFault('forged-checkpoint', `the checkpoint of log ${log} is malformed: ${(error as Error).message}`);
+    throw new MirrorFault('forged-checkpoint', `the checkpoint of log ${log} is malformed (${peerReason(error)})`);
   }
-  if (body.origin !== logOrigin(log)) throw new MirrorFault('forged-checkpoint', `the checkpoint of log ${log} has origin ${body.origin}`);
+  if (body.origin !== logOrigin(log)) throw new MirrorFault('forged-checkpoint', `the checkpoint of log ${log} has another origin (${describeBytes(body.origin)})`);
   return { note, body: text, size: body.size, rootHash: body.rootHash };
 }
 
@@ -129,14 +130,15 @@ export async function verifyEntries(
   for (const [i, item] of served.entries()) {
     const index = accepted.size + i;
     const fault = (why: string) => new MirrorFault('invalid-entries', `log ${log} entry ${index}: ${why}`);
-    if (item.index !== index) throw fault(`served as index ${item.index}`);
+    if (typeof item !== 'object' || item === null) throw fault('served as something other than an object');
+    if (item.index !== index) throw fault(`served as index ${Number.isSafeInteger(item.index) ? item.index : 'something other than an integer'}`);
     let entry;
     try {
       entry = parseLedgerEntry(item.entry);
     } catch (error) {
-      throw fault((error as Error).message);
+      throw fault(`malformed entry (${peerReason(error)})`);
     }
-    if (entry.log !== log || entry.index !== index) throw fault(`the entry names log ${entry.log} index ${entry.index}`);
+    if (entry.log !== log || entry.index !== index) throw fault(`the entry names another log or index (${describeBytes(String(entry.log))}, index ${Number(entry.index)})`);
     const leaf = entryLeafHash(entry);
     if (Buffer.from(leaf).toString('base64') !== item.leafHash) throw fault('the leaf hash does not match the entry');
     let did: string | null = null;
@@ -146,22 +148,22 @@ export async function verifyEntries(
         const payload = entry.payload as { did?: unknown; operation?: unknown };
         const operation = parseOperation(payload.operation);
         did = String(payload.did);
-        if (operation.home !== log) throw new Error(`the operation is homed in ${operation.home}`);
+        if (operation.home !== log) throw new Error(`the operation is homed in another region (${describeBytes(String(operation.home))})`);
         const chain = chains.get(did) ?? (await chainOf(did));
         validateNextOperation(chain.length === 0 ? null : foldChain(chain), operation);
         const next = [...chain, { operation, time: new Date(entry.time), log, index }];
-        if (foldChain(next).did !== did) throw new Error(`the operation belongs to another DID than ${did}`);
+        if (foldChain(next).did !== did) throw new Error(`the operation belongs to another DID than the entry names (${describeBytes(did)})`);
         chains.set(did, next);
         ref = operationHash(operation);
       } catch (error) {
-        throw fault(`invalid DID operation (${(error as Error).message})`);
+        throw fault(`invalid DID operation (${peerReason(error)})`);
       }
     }
     if (entry.kind === 'trust') {
       try {
         ref = checkTrustEntry(entry.payload, log, governanceKey?.publicKey).id;
       } catch (error) {
-        throw fault(`invalid trust entry (${(error as Error).message})`);
+        throw fault(`invalid trust entry (${peerReason(error)})`);
       }
     }
     // A status list's versions share its id as ref: how a verifier finds the newest one.

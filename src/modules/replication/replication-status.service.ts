@@ -2,9 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { NetworkService } from '../network/network.service.js';
-import type { LedgerStatusDto, LogStatusDto } from './dto/status.dto.js';
+import { clip, MAX_DETAIL } from '../../domain/replication/bounds.js';
+import type { LedgerAlarmEntity } from './alarm.entity.js';
+import type { LedgerAlarmDto, LedgerStatusDto, LogStatusDto } from './dto/status.dto.js';
 import { ReplicationRepository } from './replication.repository.js';
 import { ReplicationService } from './replication.service.js';
+
+/** Most alarms GET /ledger/status lists; `alarmCount` says how many are open. */
+const STATUS_ALARMS = 20;
+
+/** An alarm as the API shows it: never its evidence, its detail at most MAX_DETAIL characters. */
+export function toAlarmDto({ id, log, kind, detail, blocking, createdAt, count, lastSeenAt }: LedgerAlarmEntity): LedgerAlarmDto {
+  return { id, log, kind, detail: clip(detail, MAX_DETAIL), blocking, createdAt, firstSeenAt: createdAt, lastSeenAt, count };
+}
 
 @Injectable()
 export class ReplicationStatusService {
@@ -58,7 +68,8 @@ export class ReplicationStatusService {
         stopped: this.replication.isBlocked(region.id),
       });
     }
-    const alarms = (await this.repository.alarms()).map(({ id, log, kind, detail, blocking, createdAt }) => ({ id, log, kind, detail, blocking, createdAt }));
-    return { region: self, logs, alarms };
+    // Bounded whatever the peers did: a few alarms (blocking first), each detail cut, and the total.
+    const alarms = (await this.repository.alarms(STATUS_ALARMS)).map(toAlarmDto);
+    return { region: self, logs, alarms, alarmCount: await this.repository.countAlarms() };
   }
 }

@@ -3,7 +3,7 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse,
 import { NotFoundError } from '../../domain/errors.js';
 import { AdminGuard } from '../auth/admin.guard.js';
 import { ClearedAlarmDto, LedgerStatusDto } from './dto/status.dto.js';
-import { ReplicationStatusService } from './replication-status.service.js';
+import { ReplicationStatusService, toAlarmDto } from './replication-status.service.js';
 import { ReplicationService } from './replication.service.js';
 
 @ApiTags('ledger')
@@ -30,13 +30,13 @@ export class ReplicationController {
   @ApiUnauthorizedResponse({ description: 'problem+json: missing or wrong admin token' })
   @ApiNotFoundResponse({ description: 'problem+json: no open alarm with this id' })
   async clearAlarm(@Param('id', ParseIntPipe) id: number): Promise<ClearedAlarmDto> {
-    const { log, kind, detail, blocking, createdAt, clearedAt } = await this.replication.clearAlarm(id);
-    return { id, log, kind, detail, blocking, createdAt, clearedAt: clearedAt! };
+    const cleared = await this.replication.clearAlarm(id);
+    return { ...toAlarmDto(cleared), clearedAt: cleared.clearedAt! };
   }
 
   @Post(':region/hint')
   @HttpCode(202)
-  @ApiOperation({ summary: 'A region says its log grew: this region pulls it now. Carries no data; anything fetched is verified.' })
+  @ApiOperation({ summary: 'A region says its log grew: this region pulls it soon. Carries no data and needs no credentials: anything fetched is verified, hints are coalesced (one pull running, one pending) and ignored while the last pull of the log failed.' })
   @ApiAcceptedResponse({ description: 'a pull is scheduled' })
   hint(@Param('region') region: string): { scheduled: true } {
     if (!this.replication.trigger(region)) throw new NotFoundError(`region "${region}" is not a peer of this region`);

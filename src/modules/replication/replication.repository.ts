@@ -18,16 +18,37 @@ export class ReplicationRepository {
     await this.db.getRepository(CheckpointEntity).update({ log, size }, { note });
   }
 
-  async addAlarm(alarm: Omit<LedgerAlarmEntity, 'id' | 'clearedAt'>): Promise<void> {
-    const last = await this.db.getRepository(LedgerAlarmEntity).findOne({ where: { log: alarm.log, clearedAt: IsNull() }, order: { id: 'DESC' } });
-    // The same fault seen again on the next pull is one alarm, not one per round.
-    if (last && last.kind === alarm.kind && last.detail === alarm.detail) return;
-    await this.db.getRepository(LedgerAlarmEntity).insert(alarm);
+  /**
+   * Opens an alarm, or counts the fault on the open alarm of the same (log, kind), which keeps
+   * its first detail and evidence. Answers whether a new alarm was opened. The partial unique
+   * index makes it one alarm even when two replicas of this region see the fault at once.
+   */
+  async raiseAlarm(alarm: { log: string; kind: string; detail: string; evidence: string; blocking: boolean; at: string }): Promise<boolean> {
+    const alarms = this.db.getRepository(LedgerAlarmEntity);
+    const seenAgain = async () =>
+      (await alarms.createQueryBuilder().update().set({ count: () => 'seen_count + 1', lastSeenAt: alarm.at }).where({ log: alarm.log, kind: alarm.kind, clearedAt: IsNull() }).execute()).affected === 1;
+    if (await seenAgain()) return false;
+    try {
+      await alarms.insert({ log: alarm.log, kind: alarm.kind, detail: alarm.detail, evidence: alarm.evidence, blocking: alarm.blocking, createdAt: alarm.at, lastSeenAt: alarm.at, count: 1, clearedAt: null });
+      return true;
+    } catch (error) {
+      if (await seenAgain()) return false;
+      throw error;
+    }
   }
 
-  /** The alarms no operator has cleared. */
-  alarms(): Promise<LedgerAlarmEntity[]> {
-    return this.db.getRepository(LedgerAlarmEntity).find({ where: { clearedAt: IsNull() }, order: { id: 'ASC' } });
+  /** The alarms no operator has cleared, at most `limit`: blocking ones first, then the newest. */
+  alarms(limit?: number): Promise<LedgerAlarmEntity[]> {
+    return this.db.getRepository(LedgerAlarmEntity).find({ where: { clearedAt: IsNull() }, order: { blocking: 'DESC', id: 'DESC' }, ...(limit ? { take: limit } : {}) });
+  }
+
+  countAlarms(): Promise<number> {
+    return this.db.getRepository(LedgerAlarmEntity).countBy({ clearedAt: IsNull() });
+  }
+
+  /** Whether a blocking alarm of the log is open (on any replica of this region). */
+  async isBlocked(log: string): Promise<boolean> {
+    return (await this.db.getRepository(LedgerAlarmEntity).countBy({ log, blocking: true, clearedAt: IsNull() })) > 0;
   }
 
   /** Marks an open alarm cleared; null when there is no such open alarm. */

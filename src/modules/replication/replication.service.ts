@@ -5,6 +5,7 @@ import type { RegionConfig } from '../../config/config.js';
 import { REGION_CONFIG } from '../../config/config.module.js';
 import { appendSignatures, cosignCheckpoint, MerkleFrontier, parseCheckpoint, parseNote, rootHash, verifyCosignature } from '../../domain/ledger/index.js';
 import type { GenesisRegion } from '../../domain/network/genesis.js';
+import { boundEvidence, clip, MAX_DETAIL, peerReason } from '../../domain/replication/bounds.js';
 import { checkConsistency, classifyCheckpoint, MirrorFault, stopsReplication, verifyEntries, verifyPeerCheckpoint, type AcceptedState, type SignedCheckpoint } from '../../domain/replication/mirror.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
@@ -13,8 +14,11 @@ import { NetworkService } from '../network/network.service.js';
 import { chainItems } from '../registry/chain-items.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { LedgerAlarmEntity } from './alarm.entity.js';
-import { PeerClient, PeerUnavailableError } from './peer-client.js';
+import { PeerAnswerTooLargeError, PeerClient, PeerUnavailableError } from './peer-client.js';
 import { ReplicationRepository } from './replication.repository.js';
+
+/** Hint-triggered rounds of one log start at least this far apart. */
+const HINT_MIN_GAP_MS = 200;
 
 /** What this region knows of a peer log's progress, for /ledger/status and metrics. */
 interface PeerProgress {
@@ -29,15 +33,17 @@ interface PeerProgress {
  * Mirrors every other region's log: pull the peer's checkpoint, verify it against the genesis,
  * prove it consistent with what was accepted, fetch and verify every new entry, store them and
  * the checkpoint (with this region's cosignature) in one transaction. Also collects the peer's
- * cosignatures of this region's own log. A push hint triggers a pull at once; the timer alone
- * guarantees catch-up.
+ * cosignatures of this region's own log. A push hint triggers a pull soon (coalesced: one
+ * round running and one pending at most, rounds at least HINT_MIN_GAP_MS apart, and none while
+ * the last round failed); the timer alone guarantees catch-up.
  */
 @Injectable()
 export class ReplicationService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly peers: readonly GenesisRegion[];
   private readonly progress = new Map<string, PeerProgress>();
   private readonly blocked = new Set<string>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, { timer: NodeJS.Timeout; due: number }>();
+  private readonly lastStart = new Map<string, number>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly rerun = new Set<string>();
   private stopped = false;
@@ -57,10 +63,10 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    for (const alarm of await this.repository.alarms()) {
-      if (alarm.blocking) {
-        this.blocked.add(alarm.log);
-        this.metrics.alarm.set({ log: alarm.log }, 1);
+    for (const peer of this.peers) {
+      if (await this.repository.isBlocked(peer.id)) {
+        this.blocked.add(peer.id);
+        this.metrics.alarm.set({ log: peer.id }, 1);
       }
     }
     this.writer.onAppended(() => {
@@ -71,16 +77,25 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
 
   onModuleDestroy(): Promise<unknown> {
     this.stopped = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const { timer } of this.timers.values()) clearTimeout(timer);
     return Promise.allSettled([...this.running.values()]);
   }
 
-  /** A hint from the peer that its log grew: pull now (coalesced with a running pull). */
+  /**
+   * A hint that the peer's log grew (anyone may send one: it carries no data). Pulls soon,
+   * coalesced with a running or pending round; ignored while the last round failed, so a
+   * faulty peer's hints cannot make this region pull faster than its timer.
+   */
   trigger(log: string): boolean {
-    if (!this.progress.has(log)) return false;
-    if (this.running.has(log)) this.rerun.add(log);
-    else this.schedule(log, 0);
+    const progress = this.progress.get(log);
+    if (!progress) return false;
+    if (progress.lastError === null) this.pullSoon(log);
     return true;
+  }
+
+  private pullSoon(log: string): void {
+    if (this.running.has(log)) this.rerun.add(log);
+    else this.schedule(log, Math.max(0, (this.lastStart.get(log) ?? 0) + HINT_MIN_GAP_MS - Date.now()));
   }
 
   /**
@@ -92,7 +107,7 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
     const cleared = await this.repository.clearAlarm(id, new Date().toISOString());
     if (!cleared) throw new NotFoundError(`no open ledger alarm ${id}`);
     // The next round (now) sees that no blocking alarm of the log is open and resumes it.
-    this.trigger(cleared.log);
+    this.pullSoon(cleared.log);
     this.log.warn({ log: cleared.log, alarm: id, kind: cleared.kind }, 'ledger alarm cleared by an operator');
     return cleared;
   }
@@ -105,21 +120,24 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
     return this.progress.get(log);
   }
 
+  /** One timer per log: a round already due sooner is left as it is. */
   private schedule(log: string, delay: number): void {
     if (this.stopped) return;
-    clearTimeout(this.timers.get(log));
-    this.timers.set(
-      log,
-      setTimeout(() => void this.run(log), delay),
-    );
+    const due = Date.now() + delay;
+    const pending = this.timers.get(log);
+    if (pending && pending.due <= due) return;
+    clearTimeout(pending?.timer);
+    this.timers.set(log, { due, timer: setTimeout(() => void this.run(log), delay) });
   }
 
   private async run(log: string): Promise<void> {
+    this.timers.delete(log);
     if (this.running.has(log)) return this.running.get(log);
+    this.lastStart.set(log, Date.now());
     const round = this.round(log).finally(() => {
       this.running.delete(log);
-      const again = this.rerun.delete(log);
-      this.schedule(log, again ? 0 : this.config.replicationIntervalMs);
+      if (this.rerun.delete(log) && this.progress.get(log)!.lastError === null) this.pullSoon(log);
+      else this.schedule(log, this.config.replicationIntervalMs);
     });
     this.running.set(log, round);
     return round;
@@ -130,7 +148,7 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
     const progress = this.progress.get(log)!;
     try {
       // Another replica of this region may have had the alarm cleared: the database decides.
-      if (this.blocked.has(log) && !(await this.repository.alarms()).some((a) => a.log === log && a.blocking)) {
+      if (this.blocked.has(log) && !(await this.repository.isBlocked(log))) {
         this.blocked.delete(log);
         this.metrics.alarm.set({ log }, 0);
       }
@@ -159,10 +177,19 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   private async pull(peer: GenesisRegion, progress: PeerProgress): Promise<void> {
-    const note = await this.client.checkpoint(peer.id, peer.url, peer.id);
+    const accepted = await this.accepted(peer.id);
+    let note: string | undefined;
+    try {
+      note = await this.client.checkpoint(peer.id, peer.url, peer.id);
+    } catch (error) {
+      if (!(error instanceof PeerAnswerTooLargeError)) throw error;
+      // No checkpoint note is that large: the peer serves something else, kept only as a digest.
+      const fault = new MirrorFault('forged-checkpoint', `the checkpoint of log ${peer.id} is larger than ${error.limit} bytes (first ${error.prefix})`);
+      await this.alarm(peer.id, fault, accepted, `not kept: more than ${error.limit} bytes, first ${error.prefix}`);
+      throw fault;
+    }
     if (note === undefined) return;
     let checkpoint: SignedCheckpoint | undefined;
-    const accepted = await this.accepted(peer.id);
     try {
       checkpoint = verifyPeerCheckpoint(note, peer.id, peer.logKey);
       progress.seenSize = Math.max(progress.seenSize, checkpoint.size);
@@ -174,7 +201,10 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
       }
       const proof = accepted.size === 0 ? [] : await this.client.consistency(peer.id, peer.url, peer.id, accepted.size, checkpoint.size);
       checkConsistency(peer.id, accepted, checkpoint, proof);
-      const served = await this.client.entries(peer.id, peer.url, peer.id, accepted.size, checkpoint.size);
+      const served = await this.client.entries(peer.id, peer.url, peer.id, accepted.size, checkpoint.size).catch((error: unknown) => {
+        if (error instanceof PeerAnswerTooLargeError) throw new MirrorFault('invalid-entries', `log ${peer.id} served one entry of more than ${error.limit} bytes after index ${accepted.size}`);
+        throw error;
+      });
       const verified = await verifyEntries(peer.id, accepted, checkpoint, served, async (did) => chainItems(await this.ledger.didEntries(did)), peer.governanceKey);
       await this.store(peer.id, accepted, checkpoint, verified);
     } catch (error) {
@@ -207,10 +237,15 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
     const self = this.network.self.id;
     const note = await this.client.checkpoint(peer.id, peer.url, self);
     if (note === undefined) return;
-    const cosigned = verifyCosignature(note, peer.cosignerKey);
-    if (!cosigned) return;
-    const { text, signatures } = parseNote(note);
-    const { size } = parseCheckpoint(text);
+    let cosigned, text, signatures, size;
+    try {
+      cosigned = verifyCosignature(note, peer.cosignerKey);
+      if (!cosigned) return;
+      ({ text, signatures } = parseNote(note));
+      ({ size } = parseCheckpoint(text));
+    } catch (error) {
+      throw new PeerUnavailableError(peer.id, `region ${peer.id} serves a copy of log ${self} whose cosignature does not verify (${peerReason(error)})`);
+    }
     const own = await this.repository.checkpointAt(self, size);
     if (!own || parseNote(own.note).text !== text) {
       throw new Error(`region ${peer.id} cosigned a checkpoint of ${self} at size ${size} that this region did not sign`);
@@ -225,23 +260,18 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
     this.metrics.verifyFailures.inc({ log, kind: fault.kind });
     const acceptedNote = (await this.repository.checkpointAt(log, accepted.size))?.note ?? null;
     const blocking = stopsReplication(fault.kind);
-    await this.repository.addAlarm({
-      log,
-      kind: fault.kind,
-      detail: fault.message,
-      evidence: JSON.stringify({ accepted: acceptedNote, offending }),
-      blocking,
-      createdAt: new Date().toISOString(),
-    });
+    const detail = clip(fault.message, MAX_DETAIL);
+    const opened = await this.repository.raiseAlarm({ log, kind: fault.kind, detail, evidence: boundEvidence({ accepted: acceptedNote, offending }), blocking, at: new Date().toISOString() });
     if (blocking) {
       this.blocked.add(log);
       this.metrics.alarm.set({ log }, 1);
     }
-    this.log.error({ log, kind: fault.kind, detail: fault.message }, blocking ? 'replication stopped: ledger alarm' : 'refused what the peer served');
+    // The same fault seen again only counts on the open alarm (and in the metric).
+    if (opened) this.log.error({ log, kind: fault.kind, detail }, blocking ? 'replication stopped: ledger alarm' : 'refused what the peer served');
   }
 
   private async fail(log: string, progress: PeerProgress, error: unknown): Promise<void> {
-    progress.lastError = error instanceof Error ? error.message : String(error);
+    progress.lastError = clip(error instanceof Error ? error.message : String(error), MAX_DETAIL);
     if (!(error instanceof PeerUnavailableError) && !(error instanceof MirrorFault)) this.log.error({ err: error, log }, 'replication round failed');
     else this.log.warn({ log, error: progress.lastError }, 'replication round failed');
   }

@@ -7,10 +7,17 @@ export class LedgerAlarmDto {
   log!: string;
   /** @example "equivocation" */
   kind!: string;
+  /** What was wrong, at most 512 characters; peer bytes appear only as a length and digest. */
   detail!: string;
   /** Whether replication of the log is stopped until an operator clears the alarm. */
   blocking!: boolean;
+  /** When the fault was first seen (same as firstSeenAt). */
   createdAt!: string;
+  firstSeenAt!: string;
+  /** When the fault was last seen while the alarm was open. */
+  lastSeenAt!: string;
+  /** How many times the fault was seen while the alarm was open (one open alarm per log and kind). @example 1 */
+  count!: number;
 }
 
 export class ClearedAlarmDto extends LedgerAlarmDto {
@@ -43,5 +50,8 @@ export class LedgerStatusDto {
   /** @example "eu" */
   region!: string;
   logs!: LogStatusDto[];
+  /** Open alarms, blocking ones first then the newest, at most 20. */
   alarms!: LedgerAlarmDto[];
+  /** How many alarms are open in all. */
+  alarmCount!: number;
 }
