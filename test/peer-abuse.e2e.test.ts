@@ -21,7 +21,9 @@ const ATTACK_MS = 4000;
 let region: TestRegion;
 let peer: Server;
 /** What the fake peer serves: garbage, or (a compromised peer with its real log key) a validly signed checkpoint and oversized answers. */
-let mode: 'garbage' | 'compromised' = 'garbage';
+let mode: 'garbage' | 'compromised' | 'failing' = 'garbage';
+/** In 'failing' mode, the status the fake home region answers a forwarded operation with. */
+let failingStatus = 500;
 let apLogKey = '';
 const logLines: string[] = [];
 const served = { checkpoints: 0, oversized: 0 };
@@ -61,6 +63,10 @@ beforeAll(async () => {
         drip();
         return;
       }
+    }
+    if (mode === 'failing' && request.url === '/1.0/operations') {
+      response.writeHead(failingStatus, { 'content-type': 'application/json', location: 'http://attacker.example/' }).end('{"stack":"Error: at internal"}');
+      return;
     }
     if (request.method === 'GET' && request.url === '/ledger/ap/checkpoint') {
       served.checkpoints += 1;
@@ -178,5 +184,19 @@ describe('a compromised peer (its real log key) with oversized answers', () => {
     expect(answer.status).toBe(503);
     expect(answer.headers.get('content-type')).toMatch(/problem\+json/);
     expect((await answer.text()).length).toBeLessThan(4096);
+  });
+
+  it('a forwarded operation whose home region answers a 5xx or a redirect gets a 502 problem, never that status or body', async () => {
+    mode = 'failing';
+    for (const status of [500, 302, 301]) {
+      failingStatus = status;
+      const answer = await fetch(`${region.url}/1.0/operations`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/json' }, body: JSON.stringify(walletCreate('ap').operation) });
+      expect({ status, answer: answer.status, body: answer.status === 502 ? '' : await answer.clone().text() }).toEqual({ status, answer: 502, body: '' });
+      expect(answer.headers.get('content-type')).toMatch(/problem\+json/);
+      expect(answer.headers.get('location')).toBeNull();
+      const body = await answer.text();
+      expect(body).not.toMatch(/stack|internal/);
+      expect(JSON.parse(body)).toMatchObject({ status: 502, homeRegion: 'ap' });
+    }
   });
 });

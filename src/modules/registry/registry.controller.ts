@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiServiceUnavailableResponse, ApiBadGatewayResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemException, problemType } from '../../common/problem.js';
 import { parseOperation } from '../../domain/did/index.js';
@@ -50,6 +50,7 @@ export class RegistryController {
   @ApiBody({ schema: { type: 'object', additionalProperties: true } })
   @ApiCreatedResponse({ type: RegistrationResultDto })
   @ApiServiceUnavailableResponse({ description: "problem+json: the DID's home region is unreachable" })
+  @ApiBadGatewayResponse({ description: "problem+json: the DID's home region answered with neither a success nor a refusal" })
   async submit(
     @Body() body: unknown,
     @Req() request: FastifyRequest,
@@ -106,10 +107,22 @@ export class RegistryController {
     return this.didLog.log(did);
   }
 
-  /** The home region's answer, as it gave it; 503 problem+json when it cannot be reached. */
+  /**
+   * The home region's answer as it gave it when it is a success or a refusal (2xx, 4xx); anything
+   * else (its own fault, a redirect) is 502 problem+json, so a failing or compromised peer never
+   * makes this region answer 500 or 3xx; 503 when it cannot be reached.
+   */
   private async forward(home: string, body: unknown, requestId: string): Promise<{ status: number; contentType: string; body: string }> {
     try {
-      return await this.peers.forwardOperation(home, this.network.region(home)!.url, body, requestId);
+      const answer = await this.peers.forwardOperation(home, this.network.region(home)!.url, body, requestId);
+      if ((answer.status >= 200 && answer.status < 300) || (answer.status >= 400 && answer.status < 500)) return answer;
+      throw new ProblemException({
+        type: problemType('home-region-failed'),
+        title: 'Home region failed',
+        status: 502,
+        detail: `The DID's home region "${home}" answered ${answer.status} to the forwarded operation; try again later.`,
+        homeRegion: home,
+      });
     } catch (error) {
       if (!(error instanceof PeerUnavailableError)) throw error;
       throw new ProblemException({

@@ -41,7 +41,8 @@ export class PeerClient {
 
   private async call(region: string, url: string, init: RequestInit = {}): Promise<Response> {
     try {
-      return await fetch(url, { ...init, signal: AbortSignal.timeout(this.config.peerTimeoutMs) });
+      // A peer's redirect is never followed: it could point this region anywhere (SSRF).
+      return await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(this.config.peerTimeoutMs) });
     } catch (error) {
       throw this.unreachable(region, error);
     }
