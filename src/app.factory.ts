@@ -7,6 +7,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
+import { clientErrorHandler, frameworkErrors } from './common/framework-errors.js';
+import { boundedJsonParser } from './common/json-body.js';
 import { createLogger, PinoNestLogger } from './common/logger.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { createValidationPipe } from './common/validation.js';
@@ -35,6 +37,9 @@ export async function createRegionApp(config: RegionConfig, log = createLogger(c
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    // What Fastify and Node refuse before Nest sees the request is problem+json too.
+    frameworkErrors,
+    clientErrorHandler,
     ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
   });
   if (config.logLevel === 'info') {
@@ -45,11 +50,15 @@ export async function createRegionApp(config: RegionConfig, log = createLogger(c
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, log), adapter, {
     logger: new PinoNestLogger(log),
     abortOnError: false,
+    // Our JSON parser below (depth-bounded); no form parser: the API speaks JSON only.
+    bodyParser: false,
   });
   app.useGlobalFilters(new ProblemFilter(log));
   app.useGlobalPipes(createValidationPipe());
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, boundedJsonParser(fastify.getDefaultJsonParser('error', 'error')));
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });

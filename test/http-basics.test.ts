@@ -82,6 +82,39 @@ describe('problem+json for every error', () => {
     expectProblem(res, 401);
   });
 
+  it('bad percent-encoding in the path → 400, without quoting the path', async () => {
+    const res = await http().get('/1.0/identifiers/%zz');
+    expectProblem(res, 400);
+    expect(res.body.detail).not.toContain('%zz');
+  });
+
+  it('a path parameter over the limit → 414', async () => {
+    const res = await http().get(`/1.0/identifiers/${'a'.repeat(5000)}`);
+    expectProblem(res, 414);
+    expect(res.text.length).toBeLessThan(1000);
+  });
+
+  it('a request line over Node\'s header limit → 431, answered by the socket handler', async () => {
+    const res = await http().get(`/health/live?x=${'a'.repeat(20_000)}`);
+    expect(res.status).toBe(431);
+    expect(res.headers['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(res.text)).toMatchObject({ status: 431, type: expect.stringMatching(/^https:/), detail: expect.any(String) });
+  });
+
+  it('JSON nested deeper than the limit → 400 naming it, before anything recurses', async () => {
+    // This region's body limit is 4 KiB; the fuzz test sends 100 000 levels to the default 1 MiB.
+    for (const body of ['['.repeat(65) + ']'.repeat(65), `{"name":${'{"a":'.repeat(200)}1${'}'.repeat(200)}}`]) {
+      const res = await http().post('/admin/issuers').set(admin).set('content-type', 'application/json').send(body);
+      expectProblem(res, 400);
+      expect(res.body).toMatchObject({ type: 'https://isthmus.dev/problems/json-too-deep', maxDepth: 64 });
+    }
+  });
+
+  it('a form body → 415: the API speaks JSON only', async () => {
+    const res = await http().post('/admin/issuers').set(admin).set('content-type', 'application/x-www-form-urlencoded').send('name=Leiden');
+    expectProblem(res, 415);
+  });
+
   it('keeps a sane caller request id', async () => {
     const res = await http().get('/nowhere').set('x-request-id', 'trace-42');
     expect(res.headers['x-request-id']).toBe('trace-42');

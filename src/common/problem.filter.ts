@@ -14,6 +14,8 @@ const FASTIFY_DETAIL: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The content-length header does not match the body.',
 };
 
+const MAX_DETAIL = 1_000;
+
 /**
  * The one exception filter: every error leaves as RFC 9457 problem+json. Domain errors map by
  * code; anything unexpected is logged in full and answered 500 with the request id only.
@@ -28,6 +30,8 @@ export class ProblemFilter implements ExceptionFilter {
     const reply = ctx.getResponse<FastifyReply>();
     const problem = this.toProblem(exception, request);
     problem.requestId = String(request.id);
+    // A detail may quote the request (an id, a path); it never echoes kilobytes of it.
+    if (problem.detail.length > MAX_DETAIL) problem.detail = `${problem.detail.slice(0, MAX_DETAIL)}…`;
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
 

@@ -14,10 +14,16 @@ export function validationProblem(errors: { pointer: string; detail: string }[])
   };
 }
 
+/** A property name as a pointer segment: escaped (RFC 6901), and clipped when a caller sends a huge one. */
+const segment = (property: string): string => {
+  const escaped = property.replace(/~/g, '~0').replace(/\//g, '~1');
+  return escaped.length > 100 ? `${escaped.slice(0, 100)}…` : escaped;
+};
+
 function flatten(errors: ValidationError[], parent = ''): { pointer: string; detail: string }[] {
   return errors.flatMap((error) => {
-    const pointer = `${parent}/${error.property}`;
-    const own = Object.values(error.constraints ?? {}).map((detail) => ({ pointer, detail }));
+    const pointer = `${parent}/${segment(error.property)}`;
+    const own = Object.values(error.constraints ?? {}).map((detail) => ({ pointer, detail: detail.length > 300 ? `${detail.slice(0, 300)}…` : detail }));
     return [...own, ...flatten(error.children ?? [], pointer)];
   });
 }

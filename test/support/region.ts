@@ -65,7 +65,12 @@ export interface StartOptions {
   readonly logLines?: string[];
   /** Files to put in DATA_DIR before the region starts (e.g. policy.json), by relative path. */
   readonly files?: Record<string, string>;
+  /** Run the application from the build (dist/, what `npm test` builds first): its OpenAPI document has the body schemas the Swagger CLI plugin adds. */
+  readonly fromBuild?: boolean;
 }
+
+/** The build's app factory, for a region started `fromBuild`. */
+const builtFactory = (): Promise<{ createRegionApp: typeof createRegionApp }> => import(join(process.cwd(), 'dist/src/app.factory.js'));
 
 /** Starts one region on a fresh data directory and database, as main.ts would. */
 export async function startRegion(options: StartOptions = {}): Promise<TestRegion> {
@@ -100,7 +105,7 @@ export async function startRegion(options: StartOptions = {}): Promise<TestRegio
 async function launch(config: RegionConfig, database: TestDatabase, options: StartOptions): Promise<TestRegion> {
   const lines = options.logLines;
   const logger = lines ? createLogger(config.logLevel, config.regionId, { write: (line: string) => void lines.push(line) }) : createLogger(config.logLevel, config.regionId);
-  const { app } = await createRegionApp(config, logger);
+  const { app } = await (options.fromBuild ? (await builtFactory()).createRegionApp : createRegionApp)(config, logger);
   let url: string | undefined;
   if (options.listen) {
     await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });

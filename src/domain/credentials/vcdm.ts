@@ -32,8 +32,13 @@ export function parseCredential(input: unknown): Credential {
   return credential;
 }
 
-export const issuerId = (credential: { issuer: unknown }): string =>
-  typeof credential.issuer === 'string' ? credential.issuer : String((credential.issuer as { id?: unknown }).id);
+/** The issuer a credential names (a URL, or an object's `id`); '' when it names none, which no DID matches. */
+export function issuerId(credential: { issuer?: unknown }): string {
+  const { issuer } = credential;
+  if (typeof issuer === 'string') return issuer;
+  const id = issuer !== null && typeof issuer === 'object' ? (issuer as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id : '';
+}
 
 /** The credential's types (the string ones; none when `type` is missing or not a string). */
 export const typesOf = (credential: { type?: unknown }): string[] =>
@@ -46,5 +51,10 @@ export const defaultVct = (regionUrl: string, types: readonly string[]): string 
 export function typesOfVct(vct: unknown): string[] {
   if (typeof vct !== 'string') return [];
   const match = /\/vct\/([^/?#]+)$/.exec(vct);
-  return match ? [vct, decodeURIComponent(match[1]!)] : [vct];
+  if (!match) return [vct];
+  try {
+    return [vct, decodeURIComponent(match[1]!)];
+  } catch {
+    return [vct]; // not percent-encoding: not one of our default vcts
+  }
 }

@@ -40,4 +40,12 @@ describe('editDocument', () => {
     expect(() => editDocument(did, current, operations, documents as never)).toThrow(InvalidInputError);
     expect(() => editDocument(did, current, operations, documents as never)).toThrow(message);
   });
+
+  it('refuses methods and services that are not objects with a string id, and relationships that are neither ids nor methods', () => {
+    for (const change of [{ service: [null] }, { service: ['#hub'] }, { verificationMethod: [{ id: 7 }] }, { verificationMethod: [[]] }, { authentication: [null] }, { assertionMethod: [7] }]) {
+      for (const operation of ['setDidDocument', 'addToDidDocument', 'removeFromDidDocument'] as const) {
+        expect(() => editDocument(did, current, [operation], [change]), JSON.stringify(change)).toThrow(InvalidInputError);
+      }
+    }
+  });
 });

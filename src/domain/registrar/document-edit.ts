@@ -24,6 +24,17 @@ function relative(did: string, value: unknown): unknown {
   return value;
 }
 
+/** Methods and services are objects with a string id; relationships are references (or embedded methods). */
+function checkItems(field: (typeof FIELDS)[number], items: unknown[]): void {
+  items.forEach((item, i) => {
+    const isReference = typeof item === 'string' && (field === 'authentication' || field === 'assertionMethod');
+    const hasId = item !== null && typeof item === 'object' && !Array.isArray(item) && typeof (item as { id?: unknown }).id === 'string';
+    if (!isReference && !hasId) {
+      throw new InvalidInputError(`didDocument.${field}[${i}] must be ${field === 'authentication' || field === 'assertionMethod' ? 'a method id or ' : ''}an object with a string id`);
+    }
+  });
+}
+
 function fragment(did: string, input: Record<string, unknown>): EditableDocument {
   const unknown = Object.keys(input).filter((k) => !(FIELDS as readonly string[]).includes(k) && k !== 'id' && k !== '@context' && k !== 'controller');
   if (unknown.length > 0) {
@@ -34,6 +45,7 @@ function fragment(did: string, input: Record<string, unknown>): EditableDocument
   for (const field of FIELDS) {
     if (input[field] === undefined) continue;
     if (!Array.isArray(input[field])) throw new InvalidInputError(`didDocument.${field} must be an array`);
+    checkItems(field, input[field]);
     (out as Record<string, unknown>)[field] = relative(did, input[field]);
   }
   return out;

@@ -56,9 +56,14 @@ export interface BitstringEntry {
   readonly listUrl: string;
 }
 
+/** The most status entries a credential may carry (we issue at most 2: revocation and suspension). */
+export const MAX_STATUS_ENTRIES = 8;
+
 /** The `credentialStatus` entries a credential carries, or a description of what is malformed. */
 export function bitstringEntries(credentialStatus: unknown): { entries: BitstringEntry[]; problems: string[]; others: string[] } {
   const list = credentialStatus === undefined ? [] : Array.isArray(credentialStatus) ? credentialStatus : [credentialStatus];
+  // Each entry costs a list lookup: a credential with thousands would be a cheap way to load the verifier.
+  if (list.length > MAX_STATUS_ENTRIES) return { entries: [], problems: [`credentialStatus has ${list.length} entries; at most ${MAX_STATUS_ENTRIES} are checked`], others: [] };
   const entries: BitstringEntry[] = [];
   const problems: string[] = [];
   const others: string[] = [];

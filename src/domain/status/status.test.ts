@@ -4,7 +4,7 @@ import { decodeList } from '@digitalbazaar/vc-bitstring-status-list';
 import { StatusList as SdJwtStatusList } from '@sd-jwt/jwt-status-list';
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../errors.js';
-import { bitstringEntries, decodeBitstring, encodeBitstring, MIN_BITSTRING_LENGTH } from './bitstring-status-list.js';
+import { bitstringEntries, decodeBitstring, encodeBitstring, MAX_STATUS_ENTRIES, MIN_BITSTRING_LENGTH } from './bitstring-status-list.js';
 import { IndexPermutation } from './index-permutation.js';
 import { bitTransition, tokenTransition, tokenStatusMeaning } from './status-change.js';
 import { TokenStatusList, tokenStatusReference, type TokenBits } from './token-status-list.js';
@@ -84,6 +84,12 @@ describe('Bitstring Status List encoding', () => {
       'credentialStatus[4] is not an object',
     ]);
     expect(others).toHaveLength(1);
+  });
+
+  it('reads none of more than MAX_STATUS_ENTRIES entries: too many is itself the problem', () => {
+    const entry = { type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '1', statusListCredential: 'https://eu.example/status-lists/1' };
+    expect(bitstringEntries(Array(MAX_STATUS_ENTRIES).fill(entry)).entries).toHaveLength(MAX_STATUS_ENTRIES);
+    expect(bitstringEntries(Array(10_000).fill(entry))).toEqual({ entries: [], problems: [`credentialStatus has 10000 entries; at most ${MAX_STATUS_ENTRIES} are checked`], others: [] });
   });
 });
 

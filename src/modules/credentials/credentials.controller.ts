@@ -52,7 +52,7 @@ export class CredentialsController {
   @ApiOkResponse({ type: VerificationResultDto, description: 'verified' })
   @ApiBadRequestResponse({ type: VerificationResultDto, description: 'not verified: the same shape, with the failed checks in errors' })
   async verify(@Body() body: VerifyRequestDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<VerificationResultDto> {
-    const result = await this.verification.verify(body.verifiableCredential, body.options);
+    const result = await this.verification.verify(body.verifiableCredential, body.options ?? undefined);
     void reply.status(result.verified ? 200 : 400);
     return result;
   }
@@ -65,7 +65,7 @@ export class CredentialsController {
   @ApiOkResponse({ type: VerificationResultDto, description: 'verified: the disclosed content' })
   @ApiBadRequestResponse({ type: VerificationResultDto, description: 'not verified: the failed checks in errors' })
   async verifyPresentation(@Body() body: VerifyPresentationRequestDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<VerificationResultDto> {
-    const result = await this.verification.verify(body.verifiablePresentation, { ...body.options, requireHolderBinding: true });
+    const result = await this.verification.verify(body.verifiablePresentation, { ...(body.options ?? {}), requireHolderBinding: true });
     void reply.status(result.verified ? 200 : 400);
     return result;
   }

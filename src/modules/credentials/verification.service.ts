@@ -274,7 +274,7 @@ export class VerificationService {
     report.pass('format', format);
     const alg = checkAlgorithm(report, header.alg);
     if (!alg) return report.result(null);
-    const issuer = format === 'dc+sd-jwt' ? String(payload.iss) : issuerId(payload as { issuer: unknown });
+    const issuer = format === 'dc+sd-jwt' ? (typeof payload.iss === 'string' ? payload.iss : '') : issuerId(payload as { issuer: unknown });
     const kid = typeof header.kid === 'string' ? header.kid : undefined;
     const did = (kid ?? issuer).split('#')[0]!;
     // Malformed time claims end verification before anything reads them (the signer is resolved as of iat).

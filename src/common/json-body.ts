@@ -1,0 +1,48 @@
+import type { FastifyRequest } from 'fastify';
+import { ProblemException, problemType } from './problem.js';
+
+/**
+ * How deep a request body may nest arrays and objects. Our deepest documents (a DID document in
+ * an operation, a credential with nested subjects) stay under 20; class-transformer and the
+ * validators recurse per level, so a body 10 000 levels deep would overflow the stack.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether `text` nests JSON arrays and objects deeper than `limit`: one pass, no recursion, strings skipped. */
+export function jsonDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+type Done = (error: Error | null, body?: unknown) => void;
+type JsonParser = (request: FastifyRequest, body: string, done: Done) => void;
+
+/** Fastify's own JSON parser, behind the depth bound: too deep is a 400 that names the limit, before anything recurses. */
+export function boundedJsonParser(parse: JsonParser): JsonParser {
+  return (request, body, done) => {
+    if (jsonDepthExceeds(body, MAX_JSON_DEPTH)) {
+      done(
+        new ProblemException({
+          type: problemType('json-too-deep'),
+          title: 'Request body nested too deeply',
+          status: 400,
+          detail: `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; this service accepts at most ${MAX_JSON_DEPTH}.`,
+          maxDepth: MAX_JSON_DEPTH,
+        }),
+      );
+      return;
+    }
+    parse(request, body, done);
+  };
+}
