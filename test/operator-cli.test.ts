@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -73,5 +73,38 @@ describe('migration:run takes a region’s data directory as the regions do', { 
     const audit = run('ledger-audit.js', ['--data-dir', eu]);
     expect(audit.stderr).toBe('');
     expect(audit.stdout).toBe('audit passed\n');
+  });
+});
+
+describe('network:init in a git work tree', { timeout: 120_000 }, () => {
+  const git = (cwd: string, ...args: string[]) => spawnSync('git', args, { cwd, encoding: 'utf8' });
+
+  it('this repository ignores the key files the documented commands write (network/, docker/network/)', () => {
+    for (const path of ['network/eu/keys/eu.json', 'docker/network/ap/keys/ap.json']) {
+      expect(git(process.cwd(), 'check-ignore', '-q', '--', path).status, path).toBe(0);
+    }
+  });
+
+  it('warns in one line when it writes keys that the work tree does not ignore, and not once they are ignored', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'isthmus-repo-'));
+    try {
+      expect(git(repo, 'init', '-q').status).toBe(0);
+      const regions = ['--regions', 'eu=http://127.0.0.1:3001,ap=http://127.0.0.1:3002'];
+      const exposed = run('network-init.js', ['--per-region', '--data-dir', join(repo, 'net'), ...regions]);
+      expect(exposed.status, exposed.stderr).toBe(0);
+      expect(exposed.stderr).toBe(`network:init: warning: ${join(repo, 'net/eu/keys/eu.json')}, ${join(repo, 'net/ap/keys/ap.json')} (private keys) lie in a git work tree that does not ignore them: add them to .gitignore before git add\n`);
+      expect(git(repo, 'status', '--porcelain', '--untracked-files=all').stdout).toMatch(/keys\/eu\.json/);
+
+      writeFileSync(join(repo, '.gitignore'), 'ignored/\n');
+      const ignored = run('network-init.js', ['--data-dir', join(repo, 'ignored'), ...regions]);
+      expect(ignored.status, ignored.stderr).toBe(0);
+      expect(ignored.stderr).toBe('');
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
+  it('says nothing outside a git work tree', () => {
+    expect(init.stderr).toBe('');
   });
 });
