@@ -124,19 +124,6 @@ describe('the built service', () => {
     expect(output).not.toContain('poll-31');
   });
 
-  it('migration:run applies the migrations once, then finds none pending', () => {
-    const fresh = mkdtempSync(join(tmpdir(), 'isthmus-migrate-'));
-    try {
-      const run = () => spawnSync(process.execPath, [dist('cli/migration-run.js')], { env: { PATH: process.env.PATH, DATA_DIR: fresh }, encoding: 'utf8' });
-      const first = run();
-      expect(first.status, first.stderr).toBe(0);
-      expect(first.stdout).toMatch(/applied CreateIssuer/);
-      expect(run().stdout).toBe('no pending migrations\n');
-    } finally {
-      rmSync(fresh, { recursive: true, force: true });
-    }
-  });
-
   it('stops cleanly on SIGTERM', async () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');

@@ -4,9 +4,9 @@ import { DataSource } from 'typeorm';
 import { auditLog, AuditFault, type StoredCheckpoint, type StoredEntry } from '../domain/audit/audit.js';
 import { verifyCosignature } from '../domain/ledger/index.js';
 import { parseGenesis, type Genesis } from '../domain/network/genesis.js';
-import { dataSourceOptions } from '../database/data-source.js';
 import { CheckpointEntity, LedgerEntryEntity, LedgerHeadEntity } from '../modules/ledger/ledger.entity.js';
 import { loadGenesis } from '../modules/network/network-files.js';
+import { openRegionDatabase, regionDataDir } from './region-database.js';
 
 const USAGE = 'usage: npm run ledger:audit -- --data-dir DIR   (the database of DATABASE_URL, or DIR/isthmus.sqlite)\n' +
   '       npm run ledger:audit -- --url https://region.example [--genesis network.json]';
@@ -27,10 +27,9 @@ async function* databaseEntries(db: DataSource, log: string): AsyncIterable<Stor
 }
 
 async function auditDatabase(dataDir: string): Promise<string[]> {
-  const genesis = loadGenesis(dataDir);
-  // Read-only use: no migrations run against the database being audited.
-  const db = new DataSource({ ...dataSourceOptions({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir }), migrationsRun: false });
-  await db.initialize();
+  const genesis = loadGenesis(regionDataDir(dataDir));
+  // Read-only use: no migrations run, and nothing is created, where there is no database.
+  const db = await openRegionDatabase(dataDir, process.env.DATABASE_URL || undefined, { mustExist: true });
   try {
     const logs = new Set((await db.getRepository(LedgerHeadEntity).find()).map((h) => h.log));
     const lines: string[] = [];
@@ -120,7 +119,7 @@ async function main(): Promise<void> {
   } else {
     throw new Error(USAGE);
   }
-  process.stdout.write(`${lines.join('\n')}\naudit passed\n`);
+  process.stdout.write(`${[...lines, 'audit passed'].join('\n')}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -8,6 +8,8 @@ export interface DatabaseTarget {
   /** `postgres://…`; absent means embedded SQLite in `dataDir`. */
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
+  /** Open an existing SQLite database only: create neither the directory nor the file. */
+  readonly mustExist?: boolean;
 }
 
 export const SQLITE_FILE = 'isthmus.sqlite';
@@ -28,11 +30,12 @@ export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
   if (target.databaseUrl !== undefined) {
     return { ...common, type: 'postgres', url: target.databaseUrl, extra: { max: 10, application_name: 'isthmus' } };
   }
-  mkdirSync(target.dataDir, { recursive: true });
+  if (!target.mustExist) mkdirSync(target.dataDir, { recursive: true });
   return {
     ...common,
     type: 'better-sqlite3',
     database: join(target.dataDir, SQLITE_FILE),
+    fileMustExist: target.mustExist === true,
     // WAL lets readers proceed during an append; busy_timeout waits out a concurrent writer.
     prepareDatabase: (db: { pragma(s: string): unknown }) => {
       db.pragma('journal_mode = WAL');

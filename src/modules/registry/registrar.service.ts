@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import type { RegionConfig } from '../../config/config.js';
 import { REGION_CONFIG } from '../../config/config.module.js';
 import { ConflictError, DomainError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
-import { operationHash, parseMultikey } from '../../domain/did/index.js';
+import { operationHash, parseMultikey, type DidOperation } from '../../domain/did/index.js';
 import { SecretBox } from '../../domain/keys/secret-box.js';
 import { editDocument, type DocumentOperation, type EditableDocument } from '../../domain/registrar/document-edit.js';
 import { ProblemException, problemType } from '../../common/problem.js';
@@ -37,6 +37,7 @@ const forbidden = (detail: string) => new ProblemException({ type: problemType('
 @Injectable()
 export class RegistrarService {
   readonly agent: RegistrarAgent;
+  private readonly provider: IsthmusDidProvider;
   private readonly dids: DidStore;
   private readonly kms: NodeCryptoKms;
 
@@ -49,7 +50,7 @@ export class RegistrarService {
   ) {
     this.dids = new DidStore(db);
     this.kms = new NodeCryptoKms(db, new SecretBox(config.keyEncryptionSecret));
-    const provider = new IsthmusDidProvider({
+    this.provider = new IsthmusDidProvider({
       home: writer.log,
       submit: (operation) => this.registry.submitJson(operation),
       latest: async (did) => {
@@ -61,7 +62,7 @@ export class RegistrarService {
     this.agent = createAgent<IDIDManager & IKeyManager & IResolver>({
       plugins: [
         new KeyManager({ store: new KeyStore(db), kms: { [KMS_NAME]: this.kms } }),
-        new DIDManager({ store: this.dids, defaultProvider: PROVIDER, providers: { [PROVIDER]: provider } }),
+        new DIDManager({ store: this.dids, defaultProvider: PROVIDER, providers: { [PROVIDER]: this.provider } }),
         new DIDResolverPlugin({ resolver: this.resolver.resolver }),
       ],
     });
@@ -78,10 +79,7 @@ export class RegistrarService {
   }
 
   async update(issuer: IssuerPrincipal, request: UpdateDidRequestDto): Promise<RegistrationResultDto> {
-    await this.checkOwner(issuer, request.did);
-    const chain = await this.resolver.chain(request.did);
-    const last = chain?.items.at(-1)?.operation;
-    if (!last?.document) throw new NotFoundError(`${request.did} has no current document (deactivated?)`);
+    const last = await this.activeOwned(issuer, request.did, 'it cannot be updated');
     const operations = (request.didDocumentOperation ?? request.didDocument.map(() => 'setDidDocument')) as DocumentOperation[];
     const document = editDocument(request.did, last.document as unknown as EditableDocument, operations, request.didDocument);
     await this.veramo(() => this.agent.didManagerUpdate({ did: request.did, document: document as never }));
@@ -89,8 +87,11 @@ export class RegistrarService {
   }
 
   async deactivate(issuer: IssuerPrincipal, request: DeactivateDidRequestDto): Promise<RegistrationResultDto> {
-    await this.checkOwner(issuer, request.did);
-    await this.veramo(() => this.agent.didManagerDelete({ did: request.did }));
+    await this.activeOwned(issuer, request.did, 'it is already deactivated');
+    // Not didManagerDelete: it would also drop the identifier from the store, and with it which
+    // tenant owns the DID, so that later calls would answer 404 instead of 409 deactivated.
+    const identifier = await this.dids.getDID({ did: request.did });
+    await this.veramo(() => this.provider.deleteIdentifier(identifier, { agent: this.agent }));
     return this.result(request.did);
   }
 
@@ -99,12 +100,10 @@ export class RegistrarService {
    * DID's current document lists under assertionMethod. Only the owning tenant gets it.
    */
   async assertionKey(issuer: IssuerPrincipal, did: string): Promise<{ kid: string; alg: 'EdDSA' | 'ES256'; key: KeyObject }> {
-    const owner = await this.dids.ownerOf(did);
-    if (owner === undefined) throw forbidden(`${did} is not a DID of this region's registrar: issue with a DID your tenant created here`);
-    if (owner !== issuer.id) throw forbidden(`${did} belongs to another issuer`);
+    await this.activeOwned(issuer, did, 'it can no longer sign credentials or status lists');
     const resolved = await this.resolver.resolve(did);
     const document = resolved.didDocument as { assertionMethod?: string[]; verificationMethod?: { id: string; publicKeyJwk?: { x?: string }; publicKeyMultibase?: string }[] } | null;
-    if (!document || resolved.didDocumentMetadata.deactivated) throw new ConflictError(`${did} is deactivated: it can no longer issue`);
+    if (!document) throw new ConflictError(`${did} has no current document`);
     const identifier = await this.dids.getDID({ did });
     for (const methodId of document.assertionMethod ?? []) {
       const method = document.verificationMethod?.find((m) => m.id === methodId);
@@ -118,10 +117,18 @@ export class RegistrarService {
     throw new ConflictError(`${did} lists no assertion method whose key this region holds`);
   }
 
-  private async checkOwner(issuer: IssuerPrincipal, did: string): Promise<void> {
+  /**
+   * The latest operation of a DID this tenant created here and has not deactivated: 404 for a
+   * DID this registrar does not manage, 403 for another tenant's, 409 once deactivated.
+   */
+  private async activeOwned(issuer: IssuerPrincipal, did: string, consequence: string): Promise<DidOperation> {
     const owner = await this.dids.ownerOf(did);
-    if (owner === undefined) throw new NotFoundError(`${did} is not managed by this region's registrar`);
+    if (owner === undefined) throw new NotFoundError(`${did} is not managed by this region's registrar: use a DID your tenant created here with POST /1.0/create`);
     if (owner !== issuer.id) throw forbidden(`${did} belongs to another issuer`);
+    const last = (await this.resolver.chain(did))?.items.at(-1)?.operation;
+    if (!last) throw new ConflictError(`${did} is not on this region's log`);
+    if (last.type === 'deactivate') throw new ConflictError(`${did} was deactivated, which is final: ${consequence}`);
+    return last;
   }
 
   /** The registrar answer for the operation that just landed (the latest of the DID's chain). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import { recognizes } from '../../domain/policy/policy.js';
 import { activeAt, foldTrustList, parseTrustEntry, signTrustEntry, type Accreditation, type TrustListItem, type Withdrawal } from '../../domain/trust/trust-entry.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
@@ -49,6 +49,7 @@ export class TrustService {
     if (resolved.didResolutionMetadata.error) {
       throw new InvalidInputError(`${request.issuer} does not resolve here: only resolvable issuers can be accredited`, { errors: [{ pointer: '/issuer', detail: 'does not resolve' }] });
     }
+    if (resolved.didDocumentMetadata.deactivated) throw new ConflictError(`${request.issuer} was deactivated, which is final: it can no longer issue, so there is nothing to accredit`);
     const now = new Date().toISOString();
     const validFrom = normalize(request.validFrom, '/validFrom') ?? now;
     const validUntil = normalize(request.validUntil, '/validUntil');
