@@ -2,9 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { NetworkService } from '../network/network.service.js';
-import type { LedgerStatusDto, LogStatusDto } from './dto/status.dto.js';
+import type { CatchUpDto, LedgerStatusDto, LogStatusDto } from './dto/status.dto.js';
 import { ReplicationRepository } from './replication.repository.js';
-import { ReplicationService } from './replication.service.js';
+import { catchUpRate, ReplicationService } from './replication.service.js';
+
+function catchUpStatus(catchUp: NonNullable<ReturnType<ReplicationService['progressOf']>>['catchUp'] & object): CatchUpDto {
+  const rate = catchUpRate(catchUp);
+  const behind = catchUp.target - catchUp.stored;
+  return { from: catchUp.from, target: catchUp.target, behind, entriesPerSecond: rate === null ? null : Math.round(rate), etaSeconds: rate === null ? null : Math.round((behind / rate) * 10) / 10 };
+}
 
 @Injectable()
 export class ReplicationStatusService {
@@ -39,6 +45,7 @@ export class ReplicationStatusService {
           lastSyncAt: peers.map((p) => p.lastSyncAt).sort().at(-1) ?? null,
           lastError: peers.find((p) => p.lastError)?.lastError ?? null,
           stopped: false,
+          catchUp: null,
         });
         continue;
       }
@@ -56,6 +63,7 @@ export class ReplicationStatusService {
         lastSyncAt: progress.lastSyncAt,
         lastError: progress.lastError,
         stopped: this.replication.isBlocked(region.id),
+        catchUp: progress.catchUp ? catchUpStatus(progress.catchUp) : null,
       });
     }
     const alarms = (await this.repository.alarms()).map(({ id, log, kind, detail, blocking, createdAt }) => ({ id, log, kind, detail, blocking, createdAt }));
