@@ -102,7 +102,7 @@ async function startRegions(): Promise<{ urls: Record<string, string>; children:
   const urls = { eu: `http://127.0.0.1:${ports.eu}`, ap: `http://127.0.0.1:${ports.ap}` };
   const init = spawnSync(process.execPath, [dist('cli/network-init.js'), '--per-region', '--data-dir', dir, '--regions', `eu=${urls.eu},ap=${urls.ap}`], { encoding: 'utf8' });
   if (init.status !== 0) throw new Error(init.stderr);
-  const children = (['eu', 'ap'] as const).map((id) =>
+  const spawnRegion = (id: 'eu' | 'ap') =>
     spawn(process.execPath, [dist('main.js')], {
       stdio: 'ignore',
       env: {
@@ -116,20 +116,83 @@ async function startRegions(): Promise<{ urls: Record<string, string>; children:
         REPLICATION_INTERVAL_MS: '1000',
         ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: `${process.env.BENCH_DATABASE_URL.replace(/\/[^/]*$/, '')}/isthmus_bench_${id}` } : {}),
       },
-    }),
-  );
-  for (const url of Object.values(urls)) {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${url}/health/ready`)).ok) break;
-      } catch {
-        // starting
-      }
-      if (i > 300) throw new Error(`${url} did not start`);
-      await new Promise((r) => setTimeout(r, 100));
+    });
+  const children = (['eu', 'ap'] as const).map(spawnRegion);
+  restartRegion = async (id) => {
+    const index = id === 'eu' ? 0 : 1;
+    const old = children[index]!;
+    if (old.exitCode === null && old.signalCode === null) {
+      const exited = new Promise((r) => old.once('exit', r));
+      old.kill('SIGTERM');
+      await exited;
     }
-  }
+    children[index] = spawnRegion(id);
+    return children[index];
+  };
+  stopRegion = async (id) => {
+    const child = children[id === 'eu' ? 0 : 1]!;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  };
   return { urls, children, dir };
+}
+
+let restartRegion: (id: 'eu' | 'ap') => Promise<ChildProcess> = () => Promise.reject(new Error('regions not started'));
+let stopRegion: (id: 'eu' | 'ap') => Promise<void> = () => Promise.reject(new Error('regions not started'));
+
+/**
+ * Catch-up (issue 12): ap is stopped while eu takes GAP DID creates, then started again; the
+ * rate is the gap over the time from ap answering again to ap holding eu's checkpoint, and
+ * /health/live is polled every 20 ms throughout.
+ */
+async function benchCatchUp(urls: Record<string, string>, edVerify: number): Promise<void> {
+  const GAP = 10_000;
+  const euSize = async () => ((await (await fetch(`${urls.eu}/ledger/status`)).json()) as { logs: { log: string; size: number }[] }).logs.find((l) => l.log === 'eu')!.size;
+  await stopRegion('ap');
+  const creates = Array.from({ length: GAP }, walletCreate);
+  await load(creates.length, 32, async (i) => {
+    const res = await fetch(`${urls.eu}/1.0/operations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(creates[i]!.operation) });
+    if (res.status !== 201) throw new Error(`append answered ${res.status}: ${await res.text()}`);
+    await res.arrayBuffer();
+  });
+  const target = await euSize();
+  await restartRegion('ap');
+  for (;;) {
+    try {
+      if ((await fetch(`${urls.ap}/health/live`)).ok) break;
+    } catch {
+      // starting
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const started = performance.now();
+  const latencies: number[] = [];
+  let caughtUp = false;
+  const probe = (async () => {
+    while (!caughtUp) {
+      const t = performance.now();
+      await (await fetch(`${urls.ap}/health/live`)).arrayBuffer();
+      latencies.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  let reported = 0;
+  for (;;) {
+    const status = (await (await fetch(`${urls.ap}/ledger/status`)).json()) as { logs: { log: string; acceptedSize: number; catchUp: { entriesPerSecond: number | null } | null }[] };
+    const eu = status.logs.find((l) => l.log === 'eu')!;
+    reported = eu.catchUp?.entriesPerSecond ?? reported;
+    if (eu.acceptedSize >= target) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  caughtUp = true;
+  await probe;
+  latencies.sort((a, b) => a - b);
+  const rate = GAP / seconds;
+  rows.push({ what: `catch-up of ${GAP.toLocaleString('en-US')} DID creates in ap after an outage (fetch, verify, store in chunks)`, value: rate, unit: 'entries/s', baseline: 'Ed25519 verify', ratio: rate / edVerify });
+  rows.push({ what: 'catch-up: rate ap reported on /ledger/status (last seen)', value: reported, unit: 'entries/s' });
+  rows.push({ what: `catch-up: GET /health/live on ap every 20 ms during it (${latencies.length} probes), worst`, value: latencies.at(-1) ?? 0, unit: 'ms', p50: pct(latencies, 0.5), p99: pct(latencies, 0.99) });
 }
 
 async function asyncOpsPerSecond(run: () => Promise<void>, seconds = 1): Promise<number> {
@@ -326,6 +389,7 @@ async function main(): Promise<void> {
     }
     await benchCredentials(urls, joseSign, joseVerify, sdIssue, veramo);
     await benchStatus(urls, joseVerify, appends.perSecond);
+    await benchCatchUp(urls, edVerify);
     rows.push({ what: 'bench process RSS', value: process.memoryUsage().rss / 2 ** 20, unit: 'MiB' });
   } finally {
     for (const child of children) child.kill('SIGTERM');

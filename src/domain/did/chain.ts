@@ -96,32 +96,13 @@ export function foldVersions(items: readonly ChainItem[]): FoldedDid[] {
   const versionOf = new Map<string, number>();
   for (const [i, item] of items.entries()) {
     const op = item.operation;
-    checkPlacement(item, i, items[i - 1], did);
     if (state !== null && op.prev !== null && op.prev !== state.lastOperationHash && versionOf.has(op.prev)) {
       const reused = versionOf.get(op.prev)!;
       throw new InvalidOperationError(
         `operation ${i + 1} of ${did} reuses prev ${op.prev}: version ${reused} is already followed by version ${reused + 1}, and a chain cannot fork`,
       );
     }
-    validateNextOperation(state, op);
-    const doc: OperationDocument = op.document ?? state!.operationDocument;
-    const created: string = state?.metadata.created ?? metadataTime(item.time);
-    state = {
-      did,
-      document: renderDocument(did, doc),
-      operationDocument: doc,
-      metadata: {
-        created,
-        ...(i > 0 ? { updated: metadataTime(item.time) } : {}),
-        versionId: String(i + 1),
-        ...(op.type === 'deactivate' ? { deactivated: true } : {}),
-      },
-      rotationKeys: op.rotationKeys,
-      home: op.home,
-      lastOperationHash: operationHash(op),
-      deactivated: op.type === 'deactivate',
-      version: i + 1,
-    };
+    state = foldNext(state, item, did, items[i - 1]);
     versionOf.set(state.lastOperationHash, i + 1);
     states.push(state);
   }
@@ -141,6 +122,36 @@ export function versionTimeInstant(text: string): Date {
   const instant = new Date(text);
   const wholeSecond = /T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/i.test(text);
   return wholeSecond && !Number.isNaN(instant.getTime()) ? new Date(instant.getTime() + 999) : instant;
+}
+
+/**
+ * Verifies `item` as the operation after `state` (null: the chain is empty) and returns the
+ * state after it: one step of foldVersions, for a reader that keeps the state of a chain as it
+ * grows (a mirror accepting a peer's entries) instead of folding the whole chain again.
+ */
+export function foldNext(state: FoldedDid | null, item: ChainItem, did: string, previous: ChainItem | undefined): FoldedDid {
+  const op = item.operation;
+  checkPlacement(item, state?.version ?? 0, previous, did);
+  validateNextOperation(state, op);
+  const doc: OperationDocument = op.document ?? state!.operationDocument;
+  const created: string = state?.metadata.created ?? metadataTime(item.time);
+  const version = (state?.version ?? 0) + 1;
+  return {
+    did,
+    document: renderDocument(did, doc),
+    operationDocument: doc,
+    metadata: {
+      created,
+      ...(version > 1 ? { updated: metadataTime(item.time) } : {}),
+      versionId: String(version),
+      ...(op.type === 'deactivate' ? { deactivated: true } : {}),
+    },
+    rotationKeys: op.rotationKeys,
+    home: op.home,
+    lastOperationHash: operationHash(op),
+    deactivated: op.type === 'deactivate',
+    version,
+  };
 }
 
 /** The state at the selected version (default: the latest) of an already verified chain. */

@@ -29,6 +29,7 @@ export {
 } from './operation.js';
 export {
   foldChain,
+  foldNext,
   foldVersions,
   metadataTime,
   renderDocument,

@@ -113,6 +113,18 @@ export class LedgerRepository {
       .getMany();
   }
 
+  /** The entries of several DIDs in one query (a mirror's chunk), per log in ledger order. */
+  didEntriesOf(dids: readonly string[]): Promise<LedgerEntryEntity[]> {
+    if (dids.length === 0) return Promise.resolve([]);
+    return this.db
+      .getRepository(LedgerEntryEntity)
+      .createQueryBuilder('e')
+      .where({ did: In([...dids]) })
+      .orderBy('e.log', 'ASC')
+      .addOrderBy('e.idx', 'ASC')
+      .getMany();
+  }
+
   /** The index of the newest entry of each DID given: cheap freshness check for cached folds. */
   async latestDidIndexes(dids: string[]): Promise<Map<string, number>> {
     if (dids.length === 0) return new Map();

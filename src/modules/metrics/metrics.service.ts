@@ -22,6 +22,10 @@ export class MetricsService {
 
   readonly lagSeconds = new Gauge({ name: 'isthmus_replication_lag_seconds', help: 'Seconds this region has been behind the peer\u2019s latest checkpoint', labelNames: ['log'] as const, registers: [this.registry] });
 
+  readonly catchUpRate = new Gauge({ name: 'isthmus_replication_catchup_entries_per_second', help: 'Entries per second stored by the catch-up under way (0 when none)', labelNames: ['log'] as const, registers: [this.registry] });
+
+  readonly catchUpEta = new Gauge({ name: 'isthmus_replication_catchup_eta_seconds', help: 'Seconds the catch-up under way needs at its current rate (0 when none)', labelNames: ['log'] as const, registers: [this.registry] });
+
   readonly verifyFailures = new Counter({ name: 'isthmus_replication_verify_failures_total', help: 'Checkpoints or entries from a peer that failed verification', labelNames: ['log', 'kind'] as const, registers: [this.registry] });
 
   readonly alarm = new Gauge({ name: 'isthmus_ledger_alarm', help: '1 while a blocking alarm (equivocation, inconsistency) stops replication of the log', labelNames: ['log'] as const, registers: [this.registry] });

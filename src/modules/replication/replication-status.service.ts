@@ -4,9 +4,15 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { NetworkService } from '../network/network.service.js';
 import { clip, MAX_DETAIL } from '../../domain/replication/bounds.js';
 import type { LedgerAlarmEntity } from './alarm.entity.js';
-import type { LedgerAlarmDto, LedgerStatusDto, LogStatusDto } from './dto/status.dto.js';
+import type { CatchUpDto, LedgerAlarmDto, LedgerStatusDto, LogStatusDto } from './dto/status.dto.js';
 import { ReplicationRepository } from './replication.repository.js';
-import { ReplicationService } from './replication.service.js';
+import { catchUpRate, ReplicationService } from './replication.service.js';
+
+function catchUpStatus(catchUp: NonNullable<ReturnType<ReplicationService['progressOf']>>['catchUp'] & object): CatchUpDto {
+  const rate = catchUpRate(catchUp);
+  const behind = catchUp.target - catchUp.stored;
+  return { from: catchUp.from, target: catchUp.target, behind, entriesPerSecond: rate === null ? null : Math.round(rate), etaSeconds: rate === null ? null : Math.round((behind / rate) * 10) / 10 };
+}
 
 /** Most alarms GET /ledger/status lists; `alarmCount` says how many are open. */
 const STATUS_ALARMS = 20;
@@ -49,6 +55,7 @@ export class ReplicationStatusService {
           lastSyncAt: peers.map((p) => p.lastSyncAt).sort().at(-1) ?? null,
           lastError: peers.find((p) => p.lastError)?.lastError ?? null,
           stopped: false,
+          catchUp: null,
         });
         continue;
       }
@@ -66,6 +73,7 @@ export class ReplicationStatusService {
         lastSyncAt: progress.lastSyncAt,
         lastError: progress.lastError,
         stopped: this.replication.isBlocked(region.id),
+        catchUp: progress.catchUp ? catchUpStatus(progress.catchUp) : null,
       });
     }
     // Bounded whatever the peers did: a few alarms (blocking first), each detail cut, and the total.

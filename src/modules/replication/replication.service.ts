@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../../common/logger.module.js';
@@ -6,12 +7,14 @@ import { REGION_CONFIG } from '../../config/config.module.js';
 import { appendSignatures, cosignCheckpoint, MerkleFrontier, parseCheckpoint, parseNote, rootHash, verifyCosignature } from '../../domain/ledger/index.js';
 import type { GenesisRegion } from '../../domain/network/genesis.js';
 import { boundEvidence, clip, MAX_DETAIL, peerReason } from '../../domain/replication/bounds.js';
-import { checkConsistency, classifyCheckpoint, MirrorFault, stopsReplication, verifyEntries, verifyPeerCheckpoint, type AcceptedState, type SignedCheckpoint } from '../../domain/replication/mirror.js';
+import { checkChunkPrefix, checkConsistency, classifyCheckpoint, MirrorFault, stopsReplication, verifyChunk, verifyPeerCheckpoint, type AcceptedState, type ChunkStart, type SignedCheckpoint, type VerifiedChunk } from '../../domain/replication/mirror.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { NetworkService } from '../network/network.service.js';
 import { chainItems } from '../registry/chain-items.js';
+import type { ChainItem } from '../../domain/did/index.js';
+import type { LedgerEntryEntity } from '../ledger/ledger.entity.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { LedgerAlarmEntity } from './alarm.entity.js';
 import { PeerAnswerTooLargeError, PeerClient, PeerUnavailableError } from './peer-client.js';
@@ -27,6 +30,39 @@ interface PeerProgress {
   lastSyncAt: string | null;
   lastError: string | null;
   cosignedOwnSize: number;
+  /** The catch-up under way: entries stored of the range from … target, since startedAt. */
+  catchUp: CatchUp | null;
+}
+
+interface CatchUp {
+  readonly from: number;
+  stored: number;
+  readonly target: number;
+  readonly startedAt: number;
+}
+
+/** Entries per chunk: one page of the peer's entries endpoint, one transaction, one consistency proof. */
+const CHUNK = 1000;
+/** Longest stretch of verification work between two yields of the event loop. */
+const SLICE_MS = 8;
+
+const yieldEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A pause function that yields the event loop once `sliceMs` of work has run since the last yield. */
+function timeSlicer(sliceMs: number): () => Promise<void> | undefined {
+  let since = performance.now();
+  return () => {
+    if (performance.now() - since < sliceMs) return undefined;
+    return yieldEventLoop().then(() => {
+      since = performance.now();
+    });
+  };
+}
+
+/** Entries per second stored so far by a catch-up, or null before the first chunk. */
+export function catchUpRate(catchUp: CatchUp): number | null {
+  const seconds = (Date.now() - catchUp.startedAt) / 1000;
+  return catchUp.stored > catchUp.from && seconds > 0 ? (catchUp.stored - catchUp.from) / seconds : null;
 }
 
 /**
@@ -59,7 +95,7 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
     private readonly metrics: MetricsService,
   ) {
     this.peers = network.genesis.regions.filter((r) => r.id !== network.self.id);
-    for (const peer of this.peers) this.progress.set(peer.id, { seenSize: 0, behindSince: null, lastSyncAt: null, lastError: null, cosignedOwnSize: 0 });
+    for (const peer of this.peers) this.progress.set(peer.id, { seenSize: 0, behindSince: null, lastSyncAt: null, lastError: null, cosignedOwnSize: 0, catchUp: null });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -196,40 +232,84 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
       const position = await classifyCheckpoint(peer.id, checkpoint, accepted);
       if (position === 'behind') return;
       if (position === 'current') {
-        if (!(await this.repository.checkpointAt(peer.id, checkpoint.size))) await this.store(peer.id, accepted, checkpoint, []);
+        if (!(await this.repository.checkpointAt(peer.id, checkpoint.size))) await this.storeChunk(peer.id, accepted, { entries: [], frontier: accepted.frontier }, checkpoint);
         return;
       }
       const proof = accepted.size === 0 ? [] : await this.client.consistency(peer.id, peer.url, peer.id, accepted.size, checkpoint.size);
       checkConsistency(peer.id, accepted, checkpoint, proof);
-      const served = await this.client.entries(peer.id, peer.url, peer.id, accepted.size, checkpoint.size).catch((error: unknown) => {
-        if (error instanceof PeerAnswerTooLargeError) throw new MirrorFault('invalid-entries', `log ${peer.id} served one entry of more than ${error.limit} bytes after index ${accepted.size}`);
-        throw error;
-      });
-      const verified = await verifyEntries(peer.id, accepted, checkpoint, served, async (did) => chainItems(await this.ledger.didEntries(did)), peer.governanceKey);
-      await this.store(peer.id, accepted, checkpoint, verified);
+      await this.catchUp(peer, progress, accepted, checkpoint);
     } catch (error) {
       if (error instanceof MirrorFault) await this.alarm(peer.id, error, accepted, note);
       throw error;
+    } finally {
+      progress.catchUp = null;
     }
   }
 
-  private async store(log: string, accepted: AcceptedState, checkpoint: SignedCheckpoint, entries: Awaited<ReturnType<typeof verifyEntries>>): Promise<void> {
-    const frontier = accepted.frontier.copy();
-    for (const entry of entries) frontier.append(new Uint8Array(Buffer.from(entry.leafHash, 'base64')));
-    const cosignature = cosignCheckpoint(checkpoint.body, this.network.keys.cosignerKey, Math.floor(Date.now() / 1000));
-    await this.ledger.withLogLock(log, async (tx, head) => {
-      // Another replica of this region got there first: nothing to do, the next pull re-reads.
-      if (head.size !== accepted.size) return;
-      if (entries.length > 0) {
+  /**
+   * Fetches, verifies and stores the entries from the accepted size up to the (verified,
+   * consistent) checkpoint in chunks of at most CHUNK entries, each proved a prefix of the
+   * signed tree before it is stored in its own transaction: memory stays bounded whatever the
+   * gap, a crash loses at most the chunk in flight, and the event loop is yielded throughout.
+   */
+  private async catchUp(peer: GenesisRegion, progress: PeerProgress, accepted: AcceptedState, checkpoint: SignedCheckpoint): Promise<void> {
+    progress.catchUp = { from: accepted.size, stored: accepted.size, target: checkpoint.size, startedAt: Date.now() };
+    const pause = timeSlicer(SLICE_MS);
+    let start: ChunkStart = accepted;
+    while (start.size < checkpoint.size && !this.stopped) {
+      const end = Math.min(start.size + CHUNK, checkpoint.size);
+      const served = await this.client.entries(peer.id, peer.url, peer.id, start.size, end).catch((error: unknown) => {
+        if (error instanceof PeerAnswerTooLargeError) throw new MirrorFault('invalid-entries', `log ${peer.id} served one entry of more than ${error.limit} bytes after index ${start.size}`);
+        throw error;
+      });
+      if (served.length !== end - start.size) throw new MirrorFault('invalid-entries', `log ${peer.id} served ${served.length} entries where ${end - start.size} were due from ${start.size}`);
+      const chunk = await verifyChunk(peer.id, start, served, (dids) => this.chainsOf(dids), { governanceKey: peer.governanceKey, pause });
+      // Only a proved prefix of the signed tree is stored.
+      const proof = end < checkpoint.size ? await this.client.consistency(peer.id, peer.url, peer.id, end, checkpoint.size) : [];
+      checkChunkPrefix(peer.id, chunk.frontier, checkpoint, proof);
+      if (!(await this.storeChunk(peer.id, start, chunk, end === checkpoint.size ? checkpoint : undefined))) return;
+      progress.catchUp.stored = end;
+      this.metrics.logSize.set({ log: peer.id }, end);
+      this.metrics.lagEntries.set({ log: peer.id }, Math.max(0, progress.seenSize - end));
+      const rate = catchUpRate(progress.catchUp);
+      this.metrics.catchUpRate.set({ log: peer.id }, rate ?? 0);
+      this.metrics.catchUpEta.set({ log: peer.id }, rate ? (checkpoint.size - end) / rate : 0);
+      start = { size: end, frontier: chunk.frontier };
+      await yieldEventLoop();
+    }
+    this.metrics.catchUpRate.set({ log: peer.id }, 0);
+    this.metrics.catchUpEta.set({ log: peer.id }, 0);
+    if (start.size > accepted.size) this.log.info({ log: peer.id, from: accepted.size, to: start.size }, 'replicated entries');
+  }
+
+  /** The stored chains of the DIDs a chunk touches, in one query. */
+  private async chainsOf(dids: readonly string[]): Promise<Map<string, ChainItem[]>> {
+    const byDid = new Map<string, LedgerEntryEntity[]>();
+    for (const row of await this.ledger.didEntriesOf(dids)) byDid.set(row.did!, [...(byDid.get(row.did!) ?? []), row]);
+    return new Map([...byDid].map(([did, rows]) => [did, chainItems(rows)]));
+  }
+
+  /**
+   * Stores one verified chunk and moves the head, in one transaction under the log's lock;
+   * with the checkpoint it ends on (the last chunk), stores that too, cosigned. False when
+   * another replica of this region moved the head first (the next round re-reads).
+   */
+  private async storeChunk(log: string, start: ChunkStart, chunk: VerifiedChunk, checkpoint: SignedCheckpoint | undefined): Promise<boolean> {
+    const cosignature = checkpoint && cosignCheckpoint(checkpoint.body, this.network.keys.cosignerKey, Math.floor(Date.now() / 1000));
+    return this.ledger.withLogLock(log, async (tx, head) => {
+      if (head.size !== start.size) return false;
+      if (chunk.entries.length > 0) {
         await this.ledger.insertEntries(
           tx,
-          entries.map((e) => ({ log, index: e.index, kind: e.kind, did: e.did, ref: e.ref, time: e.time, entry: e.entryJcs, leafHash: e.leafHash, rootHash: e.rootHash })),
-          { log, size: checkpoint.size, rootHash: frontier.rootBase64(), frontier: JSON.stringify(frontier.toJSON()), updatedAt: entries.at(-1)!.time },
+          chunk.entries.map((e) => ({ log, index: e.index, kind: e.kind, did: e.did, ref: e.ref, time: e.time, entry: e.entryJcs, leafHash: e.leafHash, rootHash: e.rootHash })),
+          { log, size: chunk.frontier.size, rootHash: chunk.frontier.rootBase64(), frontier: JSON.stringify(chunk.frontier.toJSON()), updatedAt: chunk.entries.at(-1)!.time },
         );
       }
-      await this.ledger.insertCheckpoint(tx, { log, size: checkpoint.size, rootHash: Buffer.from(checkpoint.rootHash).toString('base64'), note: appendSignatures(checkpoint.note, [cosignature]), createdAt: new Date().toISOString() });
+      if (checkpoint) {
+        await this.ledger.insertCheckpoint(tx, { log, size: checkpoint.size, rootHash: Buffer.from(checkpoint.rootHash).toString('base64'), note: appendSignatures(checkpoint.note, [cosignature!]), createdAt: new Date().toISOString() });
+      }
+      return true;
     });
-    if (entries.length > 0) this.log.info({ log, from: accepted.size, to: checkpoint.size }, 'replicated entries');
   }
 
   /** Takes the peer's cosignature of this region's checkpoint and adds it to our note. */

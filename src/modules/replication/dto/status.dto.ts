@@ -24,6 +24,20 @@ export class ClearedAlarmDto extends LedgerAlarmDto {
   clearedAt!: string;
 }
 
+export class CatchUpDto {
+  /** Where the catch-up started and the signed size it goes to. */
+  from!: number;
+  target!: number;
+  /** Entries still to fetch, verify and store. */
+  behind!: number;
+  /** Entries stored per second so far (null before the first chunk). */
+  @ApiProperty({ type: Number, nullable: true })
+  entriesPerSecond!: number | null;
+  /** Seconds left at that rate (null before the first chunk). */
+  @ApiProperty({ type: Number, nullable: true })
+  etaSeconds!: number | null;
+}
+
 export class LogStatusDto {
   /** @example "eu" */
   log!: string;
@@ -44,6 +58,9 @@ export class LogStatusDto {
   lastError!: string | null;
   /** True while a blocking alarm stops replication of this log. */
   stopped!: boolean;
+  /** A mirror's catch-up under way (chunks of the gap being stored), or null. */
+  @ApiProperty({ type: CatchUpDto, nullable: true })
+  catchUp!: CatchUpDto | null;
 }
 
 export class LedgerStatusDto {
