@@ -59,7 +59,9 @@ async function runUntilReady(env: Record<string, string | undefined>): Promise<{
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let done = false;
   void exited.then(() => (done = true));
-  for (let i = 0; i < 300 && !done; i++) {
+  // Generous: a loaded CI machine takes many seconds to load the build.
+  const deadline = Date.now() + 75_000;
+  while (Date.now() < deadline && !done) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).ok) {
         child.kill('SIGTERM');
@@ -87,7 +89,7 @@ describe.each([{ kind: 'SQLite' }, ...(process.env.TEST_DATABASE_URL ? [{ kind: 
     expect(init.status, init.stderr).toBe(0);
     const first = await runUntilReady(withDatabase(eu));
     expect(first, first.stderr).toMatchObject({ ready: true, code: 0 });
-  }, 60_000);
+  }, 90_000);
   afterAll(async () => {
     await database?.release();
     rmSync(dir, { recursive: true, force: true });
@@ -95,7 +97,7 @@ describe.each([{ kind: 'SQLite' }, ...(process.env.TEST_DATABASE_URL ? [{ kind: 
 
   it('starts again on its own database with its own secret', async () => {
     expect(await runUntilReady(withDatabase(eu))).toMatchObject({ ready: true, code: 0 });
-  }, 30_000);
+  }, 90_000);
 
   it('stops with one line naming KEY_ENCRYPTION_SECRET when the secret is not the one it was started with', async () => {
     const result = await runUntilReady(withDatabase({ ...eu, KEY_ENCRYPTION_SECRET: '12'.repeat(32) }));
@@ -103,7 +105,7 @@ describe.each([{ kind: 'SQLite' }, ...(process.env.TEST_DATABASE_URL ? [{ kind: 
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^isthmus: configuration error: KEY_ENCRYPTION_SECRET does not open the keys sealed in this database/)]);
     expect(result.stderr).not.toContain('12'.repeat(32));
-  }, 30_000);
+  }, 90_000);
 
   it('stops another region started on the same database, naming the region it belongs to', async () => {
     const result = await runUntilReady(withDatabase({ ...eu, REGION_ID: 'ap', KEY_ENCRYPTION_SECRET: '34'.repeat(32) }));
@@ -111,7 +113,7 @@ describe.each([{ kind: 'SQLite' }, ...(process.env.TEST_DATABASE_URL ? [{ kind: 
     expect(result.code).toBe(2);
     const variable = kind === 'SQLite' ? 'DATA_DIR' : 'DATABASE_URL';
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^isthmus: configuration error: ${variable} holds the database of region "eu", not of region "ap"`))]);
-  }, 30_000);
+  }, 90_000);
 
   it('stops when the database was created under another genesis', async () => {
     const other = mkdtempSync(join(tmpdir(), 'isthmus-owner-other-'));
@@ -127,5 +129,5 @@ describe.each([{ kind: 'SQLite' }, ...(process.env.TEST_DATABASE_URL ? [{ kind: 
     } finally {
       rmSync(other, { recursive: true, force: true });
     }
-  }, 30_000);
+  }, 90_000);
 });
