@@ -27,6 +27,7 @@ import { digest, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { Resolver } from 'did-resolver';
 import { CompactSign, compactVerify } from 'jose';
 import { Bitstring } from '@digitalbazaar/bitstring';
+import pg from 'pg';
 
 const root = process.cwd();
 const dist = (file: string) => join(root, 'dist/src', file);
@@ -96,8 +97,23 @@ function walletCreate(): { operation: unknown } {
   return { operation: { ...unsigned, sig: sign(null, Buffer.from(jcs(unsigned)), privateKey).toString('base64url') } };
 }
 
+/** A new, empty PostgreSQL database per region and run: a database belongs to one genesis, and each run makes a new one. */
+async function freshBenchDatabase(id: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: process.env.BENCH_DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS isthmus_bench_${id} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE isthmus_bench_${id}`);
+  } finally {
+    await admin.end();
+  }
+  return `${process.env.BENCH_DATABASE_URL!.replace(/\/[^/]*$/, '')}/isthmus_bench_${id}`;
+}
+
 async function startRegions(): Promise<{ urls: Record<string, string>; children: ChildProcess[]; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'isthmus-bench-'));
+  const databases: Record<string, string | undefined> = {};
+  for (const id of ['eu', 'ap']) databases[id] = process.env.BENCH_DATABASE_URL ? await freshBenchDatabase(id) : undefined;
   const ports = { eu: await freePort(), ap: await freePort() };
   const urls = { eu: `http://127.0.0.1:${ports.eu}`, ap: `http://127.0.0.1:${ports.ap}` };
   const init = spawnSync(process.execPath, [dist('cli/network-init.js'), '--per-region', '--data-dir', dir, '--regions', `eu=${urls.eu},ap=${urls.ap}`], { encoding: 'utf8' });
@@ -114,7 +130,7 @@ async function startRegions(): Promise<{ urls: Record<string, string>; children:
         KEY_ENCRYPTION_SECRET: 'cd'.repeat(32),
         LOG_LEVEL: 'silent',
         REPLICATION_INTERVAL_MS: '1000',
-        ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: `${process.env.BENCH_DATABASE_URL.replace(/\/[^/]*$/, '')}/isthmus_bench_${id}` } : {}),
+        ...(databases[id] ? { DATABASE_URL: databases[id] } : {}),
       },
     });
   const children = (['eu', 'ap'] as const).map(spawnRegion);

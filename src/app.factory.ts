@@ -19,6 +19,11 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** What the other regions poll every few seconds: logged per request only at debug level or finer. */
 const REPLICATION_ROUTES = new Set(['/ledger/:region/checkpoint', '/ledger/:region/entries', '/ledger/:region/proof/consistency', '/ledger/:region/hint']);
 
+/** Node's own server options for the timeouts Fastify does not set; checked every second, not every 30. */
+function serverTimeouts(config: RegionConfig): { headersTimeout: number; connectionsCheckingInterval: number } {
+  return { headersTimeout: config.http.headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs / 2) };
+}
+
 export interface RegionApp {
   readonly app: NestFastifyApplication;
   readonly log: Logger;
@@ -40,7 +45,13 @@ export async function createRegionApp(config: RegionConfig, log = createLogger(c
     // What Fastify and Node refuse before Nest sees the request is problem+json too.
     frameworkErrors,
     clientErrorHandler,
-    ...(config.tls ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } } : {}),
+    // Slow or silent clients are cut off (slowloris): Fastify's defaults never time a request out.
+    connectionTimeout: config.http.idleTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    requestTimeout: config.http.requestTimeoutMs,
+    ...(config.tls
+      ? { https: { ...serverTimeouts(config), cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } }
+      : { http: serverTimeouts(config) }),
   });
   if (config.logLevel === 'info') {
     adapter.getInstance().addHook('onRoute', (route) => {

@@ -5,8 +5,11 @@ import { ConfigError, loadConfig } from './config/config.js';
 /** One region, configured by the environment (docs/operations.md, Environment). */
 async function main(): Promise<void> {
   let config;
+  let started;
   try {
     config = loadConfig(process.env);
+    // Also a ConfigError: a database of another region or genesis, a KEY_ENCRYPTION_SECRET that does not open it.
+    started = await createRegionApp(config);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`isthmus: configuration error: ${error.message}\n`);
@@ -14,7 +17,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const { app, log } = await createRegionApp(config);
+  const { app, log } = started;
   await app.listen({ port: config.port, host: config.host });
   log.info({ url: await app.getUrl() }, `region ${config.regionId} listening`);
   // Finish in-flight requests and close the database, then exit 0 (Nest's own hooks re-raise the signal).

@@ -116,6 +116,19 @@ describe('the built service', () => {
     expect(output).not.toMatch(/isk_[A-Za-z0-9_-]{20}/);
   });
 
+  it('does not log a bearer token put in a query string', async () => {
+    const jwt = 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJxdWVyeSJ9.c2lnbmF0dXJlLW9mLWEtdG9rZW4';
+    await fetch(`${base}/health/live?access_token=${'q'.repeat(40)}&start=1`, { headers: { 'x-request-id': 'query-1' } });
+    await fetch(`${base}/health/live?t=${jwt}`, { headers: { 'x-request-id': 'query-2' } });
+    await fetch(`${base}/no/such/route?apiKey=isk_${'k'.repeat(30)}`, { headers: { 'x-request-id': 'query-3' } });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(output).toContain('query-1');
+    expect(output).toContain('access_token=[redacted]&start=1');
+    expect(output).not.toContain('q'.repeat(40));
+    expect(output).not.toContain(jwt);
+    expect(output).not.toContain('k'.repeat(30));
+  });
+
   it('does not log the other region’s replication polls request by request at info level', async () => {
     await fetch(`${base}/ledger/eu/checkpoint`, { headers: { 'x-request-id': 'poll-31' } });
     await fetch(`${base}/health/live`, { headers: { 'x-request-id': 'live-31' } });

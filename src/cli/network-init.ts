@@ -32,6 +32,7 @@ try {
     writeNetworkFiles(root, files);
     process.stdout.write(`wrote ${genesisPath(root)}\n`);
     for (const { id } of regions) process.stdout.write(`wrote ${regionKeysPath(root, id)} (private: give it to region ${id} only)\n`);
+    process.stdout.write(`${root} is not a DATA_DIR for two regions (each needs its own database); --per-region writes one DATA_DIR per region\n`);
   }
   const exposed = unignoredInWorkTree(keyFiles);
   if (exposed.length > 0) {

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { redactUrl } from './logger.js';
 import { DomainError } from '../domain/errors.js';
 import { DOMAIN_ERROR_STATUS, HTTP_STATUS_SLUG, PROBLEM_CONTENT_TYPE, ProblemException, problemType, type Problem } from './problem.js';
 
@@ -42,7 +43,7 @@ export class ProblemFilter implements ExceptionFilter {
       return { type: problemType(slug), title, status, detail: exception.message, ...(exception.details ?? {}) };
     }
     if (exception instanceof HttpException) return this.fromHttpException(exception, request);
-    this.log.error({ err: exception, requestId: request.id, method: request.method, url: request.url }, 'unexpected error');
+    this.log.error({ err: exception, requestId: request.id, method: request.method, url: redactUrl(request.url) }, 'unexpected error');
     return {
       type: problemType('internal-error'),
       title: 'Internal server error',

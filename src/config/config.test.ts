@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       tls: undefined,
       logLevel: 'info',
       bodyLimitBytes: 1048576,
+      http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 72_000, idleTimeoutMs: 60_000 },
     });
   });
 
@@ -45,6 +46,8 @@ describe('loadConfig', () => {
     ['DATABASE_URL', { DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres:\/\/ URL/],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
     ['TLS_KEY_FILE', { TLS_CERT_FILE: '/tmp/cert.pem' }, /TLS_KEY_FILE is required when/],
+    ['HTTP_REQUEST_TIMEOUT_MS', { HTTP_REQUEST_TIMEOUT_MS: '0' }, /HTTP_REQUEST_TIMEOUT_MS must be at least 1000/],
+    ['HTTP_HEADERS_TIMEOUT_MS', { HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' }, /HTTP_HEADERS_TIMEOUT_MS must not be more than HTTP_REQUEST_TIMEOUT_MS/],
   ])('names %s when it is wrong', (variable, change, message) => {
     const error = errorOf({ ...valid, ...change });
     expect(error.variable).toBe(variable);

@@ -26,6 +26,19 @@ export interface RegionConfig {
   readonly statusListValiditySeconds: number;
   /** How long a relying party may cache a status list (ttl, Cache-Control max-age). */
   readonly statusListTtlSeconds: number;
+  /** Server timeouts: slow or silent clients are cut off (slowloris). */
+  readonly http: HttpTimeouts;
+}
+
+export interface HttpTimeouts {
+  /** Time to receive a request's headers. */
+  readonly headersTimeoutMs: number;
+  /** Time to receive a whole request, body included. */
+  readonly requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open between requests. */
+  readonly keepAliveTimeoutMs: number;
+  /** A connection with no traffic at all for this long is closed (also one that never sends a request). */
+  readonly idleTimeoutMs: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -46,6 +59,13 @@ const port = z.coerce
   .int('must be a whole number')
   .min(1, 'must be between 1 and 65535')
   .max(65535, 'must be between 1 and 65535');
+
+const milliseconds = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
 
 const schema = z.object({
   REGION_ID: z
@@ -98,6 +118,10 @@ const schema = z.object({
     .min(0, 'must not be negative')
     .max(86_400, 'must be at most 86400 (a day)')
     .default(300),
+  HTTP_HEADERS_TIMEOUT_MS: milliseconds(1000, 600_000).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: milliseconds(1000, 3_600_000).default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: milliseconds(1000, 600_000).default(72_000),
+  HTTP_IDLE_TIMEOUT_MS: milliseconds(1000, 3_600_000).default(60_000),
 });
 
 /** Treats empty strings as unset, as shells and compose files often pass them. */
@@ -121,6 +145,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): RegionConfig {
     const missing = v.TLS_CERT_FILE === undefined ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE';
     throw new ConfigError(missing, 'is required when the other TLS_* file is set');
   }
+  if (v.HTTP_HEADERS_TIMEOUT_MS > v.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS', 'must not be more than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)');
+  }
   const dataDir = isAbsolute(v.DATA_DIR) ? v.DATA_DIR : resolve(v.DATA_DIR);
   return {
     regionId: v.REGION_ID,
@@ -137,5 +164,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): RegionConfig {
     peerTimeoutMs: v.PEER_TIMEOUT_MS,
     statusListValiditySeconds: v.STATUS_LIST_VALIDITY_SECONDS,
     statusListTtlSeconds: v.STATUS_LIST_TTL_SECONDS,
+    http: {
+      headersTimeoutMs: v.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: v.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: v.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      idleTimeoutMs: v.HTTP_IDLE_TIMEOUT_MS,
+    },
   };
 }

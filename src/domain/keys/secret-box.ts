@@ -4,6 +4,18 @@ import { InvalidKeyError } from '../errors.js';
 const VERSION = 'v1';
 
 /**
+ * A sealed key that does not open: a wrong KEY_ENCRYPTION_SECRET or altered data, a fault of
+ * this server and never of a request. Deliberately not a DomainError, so the HTTP layer answers
+ * it as an unexpected 500 (logged, no detail to the caller), not as a 4xx.
+ */
+export class SealedKeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SealedKeyError';
+  }
+}
+
+/**
  * Encrypts private keys at rest: AES-256-GCM under KEY_ENCRYPTION_SECRET, with the key's id as
  * associated data so a ciphertext cannot be moved to another key's row.
  */
@@ -25,7 +37,7 @@ export class SecretBox {
 
   open(sealed: string, associatedData: string): Uint8Array {
     const [version, iv, body] = sealed.split('.');
-    if (version !== VERSION || !iv || !body) throw new InvalidKeyError('sealed key is not in the v1 format');
+    if (version !== VERSION || !iv || !body) throw new SealedKeyError('a stored private key is not in the v1 sealed format');
     const bytes = Buffer.from(body, 'base64url');
     const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
     decipher.setAAD(Buffer.from(associatedData, 'utf8'));
@@ -33,7 +45,7 @@ export class SecretBox {
     try {
       return new Uint8Array(Buffer.concat([decipher.update(bytes.subarray(0, bytes.length - 16)), decipher.final()]));
     } catch {
-      throw new InvalidKeyError('a stored private key does not decrypt: wrong KEY_ENCRYPTION_SECRET or altered data');
+      throw new SealedKeyError('a stored private key does not decrypt: wrong KEY_ENCRYPTION_SECRET or altered data');
     }
   }
 }

@@ -3,9 +3,9 @@ import type { IKey, ManagedKeyInfo, MinimalImportableKey, TKeyType } from '@vera
 import { AbstractKeyManagementSystem } from '@veramo/key-manager';
 import type { DataSource, Repository } from 'typeorm';
 import type { PublicJwk } from '../../domain/did/index.js';
-import { InvalidKeyError, NotFoundError } from '../../domain/errors.js';
+import { InvalidKeyError } from '../../domain/errors.js';
 import { ed25519FromSeed } from '../../domain/keys/ed25519.js';
-import type { SecretBox } from '../../domain/keys/secret-box.js';
+import { SealedKeyError, type SecretBox } from '../../domain/keys/secret-box.js';
 import { PrivateKeyEntity } from './keys.entity.js';
 
 export const KMS_NAME = 'node';
@@ -101,7 +101,8 @@ export class NodeCryptoKms extends AbstractKeyManagementSystem {
     const cached = this.opened.get(kid);
     if (cached) return cached;
     const row = await this.keys.findOneBy({ alias: kid });
-    if (!row) throw new NotFoundError(`no private key ${kid} in this region's key store`);
+    // The key store lists the key, so a missing private half is this server's fault (a 500), not the caller's.
+    if (!row) throw new SealedKeyError(`no sealed private key ${kid} in this region's key store`);
     const key = createPrivateKey({ key: Buffer.from(this.box.open(row.sealed, kid)), format: 'der', type: 'pkcs8' });
     const entry = { type: row.type as SupportedType, key };
     this.opened.set(kid, entry);

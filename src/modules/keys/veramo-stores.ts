@@ -1,7 +1,7 @@
 import type { IIdentifier, IKey, ManagedKeyInfo } from '@veramo/core-types';
 import { AbstractDIDStore } from '@veramo/did-manager';
 import { AbstractKeyStore } from '@veramo/key-manager';
-import type { DataSource, Repository } from 'typeorm';
+import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { NotFoundError } from '../../domain/errors.js';
 import { ManagedDidEntity, ManagedKeyEntity } from './keys.entity.js';
 
@@ -59,9 +59,11 @@ export class DidStore extends AbstractDIDStore {
     this.dids = db.getRepository(ManagedDidEntity);
   }
 
-  async importDID(identifier: IIdentifier & { ownerId?: string }): Promise<boolean> {
-    const existing = await this.dids.findOneBy({ did: identifier.did });
-    await this.dids.save({
+  /** Saves the record; with `tx`, inside that transaction (the ledger append's, for a create). */
+  async importDID(identifier: IIdentifier & { ownerId?: string }, tx?: EntityManager): Promise<boolean> {
+    const dids = tx ? tx.getRepository(ManagedDidEntity) : this.dids;
+    const existing = await dids.findOneBy({ did: identifier.did });
+    await dids.save({
       did: identifier.did,
       provider: identifier.provider,
       alias: identifier.alias ?? null,

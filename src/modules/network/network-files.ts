@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { InvalidInputError } from '../../domain/errors.js';
 import { parseGenesis, parseRegionKeys, type Genesis, type RegionKeys } from '../../domain/network/genesis.js';
 import type { NetworkFiles } from '../../domain/network/network-init.js';
+import { genesisDigest } from '../../domain/network/database-owner.js';
 
 /** Where a region finds its genesis and private keys under DATA_DIR. */
 export const genesisPath = (dataDir: string): string => join(dataDir, 'network.json');
@@ -18,7 +19,13 @@ function readJson(path: string, what: string): unknown {
 }
 
 export function loadGenesis(dataDir: string): Genesis {
-  return parseGenesis(readJson(genesisPath(dataDir), 'genesis network.json'));
+  return loadGenesisFile(dataDir).genesis;
+}
+
+/** The genesis and its digest, from one read of network.json (the digest names the database's network). */
+export function loadGenesisFile(dataDir: string): { genesis: Genesis; sha256: string } {
+  const json = readJson(genesisPath(dataDir), 'genesis network.json');
+  return { genesis: parseGenesis(json), sha256: genesisDigest(json) };
 }
 
 export function loadRegionKeys(dataDir: string, genesis: Genesis, regionId: string): RegionKeys {

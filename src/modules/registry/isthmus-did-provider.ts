@@ -6,9 +6,13 @@ import { publicJwkOf } from '../keys/node-crypto-kms.js';
 import type { SubmittedOperation } from './registry.service.js';
 
 /** What the provider needs of the registry: submit a signed operation, read a DID's latest one. */
+/** The registrar's record of a DID it manages: Veramo's identifier and the owning issuer tenant. */
+export type ManagedIdentifier = Omit<IIdentifier, 'provider'> & { readonly ownerId?: string };
+
 export interface IsthmusLedgerPort {
   readonly home: string;
-  submit(operation: unknown): Promise<SubmittedOperation>;
+  /** Appends a signed operation; `record`, when given, is stored in the same transaction as its entry. */
+  submit(operation: unknown, record?: (did: string) => ManagedIdentifier): Promise<SubmittedOperation>;
   /** The latest operation of a DID and its hash; undefined when the DID is unknown. */
   latest(did: string): Promise<{ operation: DidOperation; hash: string } | undefined>;
 }
@@ -52,18 +56,21 @@ export class IsthmusDidProvider extends AbstractIdentifierProvider {
       assertionMethod: ['#key-1'],
       service: options.services ?? [],
     };
+    // The record of who owns the DID commits with its create entry: a crash cannot leave an unowned DID on the log.
+    const record = (did: string): ManagedIdentifier => ({
+      did,
+      controllerKeyId: rotation.kid,
+      keys: [rotation, signing],
+      services: toVeramoServices(did, document.service ?? []),
+      ...(options.ownerId ? { ownerId: options.ownerId } : {}),
+    });
     const submitted = await this.sign(
       { type: 'create', prev: null, home: this.ledger.home, rotationKeys: [didKeyOf(rotation)], document },
       rotation,
       context,
+      record,
     );
-    return {
-      did: submitted.did,
-      controllerKeyId: rotation.kid,
-      keys: [rotation, signing],
-      services: toVeramoServices(submitted.did, document.service ?? []),
-      ...(options.ownerId ? { ownerId: options.ownerId } : {}),
-    } as Omit<IIdentifier, 'provider'>;
+    return record(submitted.did) as Omit<IIdentifier, 'provider'>;
   }
 
   /** Replaces the document (relative ids, as in operations). */
@@ -111,14 +118,14 @@ export class IsthmusDidProvider extends AbstractIdentifierProvider {
     return this.sign(unsigned, rotation, context);
   }
 
-  private async sign(unsigned: UnsignedOperation, key: IKey, context: Context): Promise<SubmittedOperation> {
+  private async sign(unsigned: UnsignedOperation, key: IKey, context: Context, record?: (did: string) => ManagedIdentifier): Promise<SubmittedOperation> {
     const sig = await context.agent.keyManagerSign({
       keyRef: key.kid,
       data: Buffer.from(operationSigningBytes(unsigned)).toString('hex'),
       encoding: 'base16',
       algorithm: key.type === 'Ed25519' ? 'EdDSA' : 'ES256',
     });
-    return this.ledger.submit({ ...unsigned, sig });
+    return this.ledger.submit({ ...unsigned, sig }, record);
   }
 }
 

@@ -52,7 +52,14 @@ export class RegistrarService {
     this.kms = new NodeCryptoKms(db, new SecretBox(config.keyEncryptionSecret));
     this.provider = new IsthmusDidProvider({
       home: writer.log,
-      submit: (operation) => this.registry.submitJson(operation),
+      submit: (operation, record) =>
+        this.registry.submitJson(
+          operation,
+          record &&
+            (async (tx, did) => {
+              await this.dids.importDID({ ...record(did), provider: PROVIDER }, tx);
+            }),
+        ),
       latest: async (did) => {
         const chain = await this.resolver.chain(did);
         const last = chain?.items.at(-1)?.operation;

@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { ConflictError, InvalidOperationError } from '../../domain/errors.js';
 import { deriveDid, foldChain, operationHash, parseOperation, validateNextOperation, type DidOperation } from '../../domain/did/index.js';
 import type { LedgerEntryEntity } from '../ledger/ledger.entity.js';
 import { LedgerWriter, type BatchView } from '../ledger/ledger-writer.js';
 import { NetworkService } from '../network/network.service.js';
 import { chainItems } from './chain-items.js';
+
+/** A write that must land with the operation's entry or not at all (the registrar's record of the DID). */
+export type WriteWithEntry = (tx: EntityManager, did: string) => Promise<void>;
 
 export interface SubmittedOperation {
   readonly did: string;
@@ -33,11 +37,12 @@ export class RegistryService {
   }
 
   /** Checks and appends an operation given as JSON (parsed and validated here). */
-  submitJson(input: unknown): Promise<SubmittedOperation> {
-    return this.submit(parseOperation(input));
+  submitJson(input: unknown, withEntry?: WriteWithEntry): Promise<SubmittedOperation> {
+    return this.submit(parseOperation(input), withEntry);
   }
 
-  async submit(operation: DidOperation): Promise<SubmittedOperation> {
+  /** `withEntry` runs in the append transaction once the operation is accepted: both commit or neither. */
+  async submit(operation: DidOperation, withEntry?: WriteWithEntry): Promise<SubmittedOperation> {
     if (operation.home !== this.writer.log) {
       throw new InvalidOperationError(`this is region "${this.writer.log}"; operations of DIDs homed in "${operation.home}" go to that region`);
     }
@@ -47,6 +52,8 @@ export class RegistryService {
       kind: 'did-op',
       prepare: async (view) => {
         const did = await this.checkAgainstChain(view, operation, created);
+        // Last, after every check: a refusal above leaves nothing of this request in the transaction.
+        if (withEntry) await withEntry(view.tx, did);
         return { did, ref, payload: { did, operation } };
       },
     });
