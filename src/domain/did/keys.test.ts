@@ -106,3 +106,47 @@ describe('validatePublicJwk', () => {
     expect(input).toEqual(copy);
   });
 });
+
+describe('the Ed25519 curve check', () => {
+  // An independent reading of RFC 8032 5.1.3: y decodes iff (y²-1)/(d·y²+1) is a square mod p
+  // (Euler's criterion), computed with plain modular exponentiation.
+  const p = 2n ** 255n - 19n;
+  const modPow = (b: bigint, e: bigint): bigint => {
+    let r = 1n;
+    for (b %= p; e > 0n; e >>= 1n, b = (b * b) % p) if (e & 1n) r = (r * b) % p;
+    return r;
+  };
+  const d = (((-121665n * modPow(121666n, p - 2n)) % p) + p) % p;
+  const onCurve = (bytes: Uint8Array): boolean => {
+    const y = BigInt(`0x${Buffer.from(bytes).reverse().toString('hex')}`) & ((1n << 255n) - 1n);
+    if (y >= p) return false;
+    const u = (((y * y - 1n) % p) + p) % p;
+    const v = (d * y * y + 1n) % p;
+    const ratio = (u * modPow(v, p - 2n)) % p;
+    return ratio === 0n || modPow(ratio, (p - 1n) / 2n) === 1n;
+  };
+  const jwkOf = (bytes: Uint8Array) => ({ kty: 'OKP', crv: 'Ed25519', x: b64(bytes) });
+
+  it('accepts every key node:crypto generates', () => {
+    for (let i = 0; i < 50; i++) {
+      const x = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x!;
+      expect(() => validatePublicJwk({ kty: 'OKP', crv: 'Ed25519', x })).not.toThrow();
+    }
+  });
+
+  it('agrees with Euler’s criterion on random encodings', () => {
+    for (let i = 0; i < 200; i++) {
+      const bytes = Uint8Array.from({ length: 32 }, () => Math.floor(Math.random() * 256));
+      bytes[31]! &= 0x7f; // sign bit clear: the x = 0 corner is the small-order check's
+      let verdict: 'accepted' | string;
+      try {
+        validatePublicJwk(jwkOf(bytes));
+        verdict = 'accepted';
+      } catch (error) {
+        verdict = (error as Error).message;
+      }
+      if (onCurve(bytes)) expect(verdict === 'accepted' || /small order/.test(verdict)).toBe(true);
+      else expect(verdict).toMatch(/not a point on the curve|not below/);
+    }
+  });
+});
