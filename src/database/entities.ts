@@ -1,7 +1,7 @@
 import { IssuerEntity } from '../modules/admin/issuer.entity.js';
 import { CredentialRecordEntity } from '../modules/credentials/credential-record.entity.js';
 import { ManagedDidEntity, ManagedKeyEntity, PrivateKeyEntity } from '../modules/keys/keys.entity.js';
-import { CheckpointEntity, LedgerEntryEntity, LedgerHeadEntity } from '../modules/ledger/ledger.entity.js';
+import { CheckpointEntity, CredentialAnchorEntity, LedgerEntryEntity, LedgerHeadEntity } from '../modules/ledger/ledger.entity.js';
 import { LedgerAlarmEntity } from '../modules/replication/alarm.entity.js';
 import { StatusListEntity } from '../modules/status/status-list.entity.js';
 
@@ -17,4 +17,5 @@ export const ENTITIES = [
   LedgerAlarmEntity,
   CredentialRecordEntity,
   StatusListEntity,
+  CredentialAnchorEntity,
 ];

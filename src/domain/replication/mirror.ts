@@ -1,3 +1,4 @@
+import { parseAnchorPayload } from '../credentials/anchor.js';
 import { foldChain, operationHash, parseOperation, validateNextOperation, type ChainItem } from '../did/index.js';
 import { canonicalJson, entryLeafHash, MerkleFrontier, parseCheckpoint, parseLedgerEntry, verifyConsistency, verifyNote, type VerifierKey } from '../ledger/index.js';
 import { logOrigin } from '../network/genesis.js';
@@ -169,6 +170,8 @@ export async function verifyEntries(
       ref = statusListRef(entry.payload);
       if (ref === null) throw fault('the status-list payload is malformed');
     }
+    // Anchors are looked up by digest (credential_anchor, filled with the entry): refuse what could not be.
+    if (entry.kind === 'anchor' && parseAnchorPayload(entry.payload) === undefined) throw fault('the anchor payload is malformed (1 to 256 distinct base64url SHA-256 digests)');
     frontier.append(leaf);
     out.push({ index, kind: entry.kind, did, ref, time: entry.time, entryJcs: canonicalJson(entry), leafHash: item.leafHash, rootHash: frontier.rootBase64() });
   }
