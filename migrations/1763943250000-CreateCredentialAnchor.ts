@@ -1,6 +1,6 @@
 import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
 
-/** Issuance anchors by digest (docs/ledger.md, `anchor` entries): one indexed lookup per verification. */
+/** Issuance anchors by digest (docs/ledger.md, `anchor` entries), and their outbox (docs/credentials.md). */
 export class CreateCredentialAnchor1763943250000 implements MigrationInterface {
   name = 'CreateCredentialAnchor1763943250000';
 
@@ -15,9 +15,19 @@ export class CreateCredentialAnchor1763943250000 implements MigrationInterface {
         ],
       }),
     );
+    await queryRunner.createTable(
+      new Table({
+        name: 'credential_anchor_pending',
+        columns: [
+          { name: 'digest', type: 'varchar', length: '43', isPrimary: true },
+          { name: 'created_at', type: 'varchar', length: '40' },
+        ],
+      }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropTable('credential_anchor_pending');
     await queryRunner.dropTable('credential_anchor');
   }
 }

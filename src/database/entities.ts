@@ -1,5 +1,5 @@
 import { IssuerEntity } from '../modules/admin/issuer.entity.js';
-import { CredentialRecordEntity } from '../modules/credentials/credential-record.entity.js';
+import { CredentialRecordEntity, PendingAnchorEntity } from '../modules/credentials/credential-record.entity.js';
 import { ManagedDidEntity, ManagedKeyEntity, PrivateKeyEntity } from '../modules/keys/keys.entity.js';
 import { CheckpointEntity, CredentialAnchorEntity, LedgerEntryEntity, LedgerHeadEntity } from '../modules/ledger/ledger.entity.js';
 import { LedgerAlarmEntity } from '../modules/replication/alarm.entity.js';
@@ -18,4 +18,5 @@ export const ENTITIES = [
   CredentialRecordEntity,
   StatusListEntity,
   CredentialAnchorEntity,
+  PendingAnchorEntity,
 ];

@@ -139,7 +139,7 @@ export class IssuanceService {
     }
     // status-only retention keeps nothing of a credential without status, and of others only what status changes need.
     const statusOnly = this.policies.policy.retention.keep === 'status-only';
-    // The anchor lets the credential outlive a rotation of its key; the answer waits for it (and the record).
+    // The anchor lets the credential outlive a rotation of its key; the answer waits until it is stored (and the record).
     const anchored = this.anchors.anchor(credentialDigest(token));
     anchored.catch(() => undefined); // awaited below; a failed record insert must not leave it unhandled
     if (!statusOnly || slots.length > 0) {
