@@ -2,7 +2,7 @@ import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, startRegion, type TestRegion } from './support/region.js';
-import { ed25519DidKey, isthmusDid, jcs, operationRef, p256DidKey, rfc9162Leaf, verifyConsistency, verifyInclusion, verifySignedNote } from './support/independent.js';
+import { ed25519DidKey, isthmusDid, jcs, lowS, operationRef, p256DidKey, rfc9162Leaf, verifyConsistency, verifyInclusion, verifySignedNote } from './support/independent.js';
 
 let region: TestRegion;
 let apiKey: string;
@@ -144,7 +144,8 @@ describe('a wallet submits operations it signed itself', () => {
 
   const signed = (op: Record<string, unknown>, key: KeyObject, alg: 'EdDSA' | 'ES256') => {
     const bytes = Buffer.from(jcs(op), 'utf8');
-    const sig = alg === 'EdDSA' ? sign(null, bytes, key) : sign('sha256', bytes, { key, dsaEncoding: 'ieee-p1363' });
+    // A P-256 signature goes out in its low-S form (docs/did-method.md): its twin is refused.
+    const sig = alg === 'EdDSA' ? sign(null, bytes, key) : lowS(sign('sha256', bytes, { key, dsaEncoding: 'ieee-p1363' }));
     return { ...op, sig: sig.toString('base64url') };
   };
   const document = {

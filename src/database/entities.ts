@@ -1,7 +1,7 @@
 import { IssuerEntity } from '../modules/admin/issuer.entity.js';
-import { CredentialRecordEntity } from '../modules/credentials/credential-record.entity.js';
+import { CredentialRecordEntity, PendingAnchorEntity } from '../modules/credentials/credential-record.entity.js';
 import { ManagedDidEntity, ManagedKeyEntity, PrivateKeyEntity } from '../modules/keys/keys.entity.js';
-import { CheckpointEntity, LedgerEntryEntity, LedgerHeadEntity } from '../modules/ledger/ledger.entity.js';
+import { CheckpointEntity, CredentialAnchorEntity, LedgerEntryEntity, LedgerHeadEntity } from '../modules/ledger/ledger.entity.js';
 import { DatabaseOwnerEntity } from '../modules/network/database-owner.entity.js';
 import { LedgerAlarmEntity } from '../modules/replication/alarm.entity.js';
 import { StatusListEntity } from '../modules/status/status-list.entity.js';
@@ -19,4 +19,6 @@ export const ENTITIES = [
   CredentialRecordEntity,
   StatusListEntity,
   DatabaseOwnerEntity,
+  CredentialAnchorEntity,
+  PendingAnchorEntity,
 ];

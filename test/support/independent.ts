@@ -143,3 +143,18 @@ export function verifyCosignatureLine(note: string, cosignerVerifierKey: string)
   }
   return undefined;
 }
+
+/** The P-256 group order n (SEC 2): an ECDSA signature (r, s) has a twin (r, n − s). */
+const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+
+/** The other of the two ECDSA encodings of a 64-byte r‖s signature: (r, n − s). */
+export function ecdsaTwin(signature: Uint8Array): Buffer {
+  const s = BigInt(`0x${Buffer.from(signature.subarray(32)).toString('hex')}`);
+  return Buffer.concat([Buffer.from(signature.subarray(0, 32)), Buffer.from((P256_N - s).toString(16).padStart(64, '0'), 'hex')]);
+}
+
+/** The low-S form (s ≤ n/2) of a 64-byte r‖s signature, as wallets must send it. */
+export function lowS(signature: Uint8Array): Buffer {
+  const s = BigInt(`0x${Buffer.from(signature.subarray(32)).toString('hex')}`);
+  return s > P256_N / 2n ? ecdsaTwin(signature) : Buffer.from(signature);
+}

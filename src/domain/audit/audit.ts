@@ -1,3 +1,4 @@
+import { parseAnchorPayload } from '../credentials/anchor.js';
 import { foldChain, parseOperation, validateNextOperation, type ChainItem, type FoldedDid } from '../did/index.js';
 import { canonicalJson, entryLeafHash, MerkleFrontier, parseCheckpoint, parseLedgerEntry, verifyCosignature, verifyNote } from '../ledger/index.js';
 import type { Genesis } from '../network/genesis.js';
@@ -99,6 +100,7 @@ export async function auditLog(
       }
     }
     if (entry.kind === 'status-list' && parseStatusListEntry(entry.payload) === undefined) throw new AuditFault(log, where, 'malformed status-list entry');
+    if (entry.kind === 'anchor' && parseAnchorPayload(entry.payload) === undefined) throw new AuditFault(log, where, 'malformed anchor entry');
   }
   for (const checkpoint of checkpoints) {
     const where = `checkpoint ${checkpoint.size}`;

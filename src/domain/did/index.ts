@@ -43,3 +43,4 @@ export {
 } from './chain.js';
 export { isIsthmusDid, parseDid, parseDidUrl, type ParsedDid, type ParsedDidUrl } from './did-url.js';
 export { didJwkDocument, didKeyDocument } from './key-jwk-documents.js';
+export { assertionKeysOf, assertionMethodsOf, decideKeyRule, keyVersions, type KeyRule, type KeyVerdict, type KeyVersion, type LedgerPosition } from './key-tenure.js';

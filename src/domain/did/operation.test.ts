@@ -1,7 +1,8 @@
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isthmusDid, operationRef } from '../../../test/support/independent.js';
 import { InvalidKeyError, InvalidOperationError, InvalidSignatureError } from '../errors.js';
+import { isLowS, mirrorS } from '../keys/ecdsa.js';
 import { canonicalBytes } from '../ledger/jcs.js';
 import { didKeyFromPublicKey } from './keys.js';
 import {
@@ -51,6 +52,32 @@ describe('signing and verifying', () => {
     expect(verifyOperationSignature(update, p256Did)).toBe(true);
     expect(verifyOperationSignature(update, edDid)).toBe(false);
     expect(verifyOperationSignature(deactivate, p256Did)).toBe(true);
+  });
+
+  it('refuses the high-S twin of a valid P-256 operation: one operation, one hash, one DID', () => {
+    const p256Create = signOperationWithKey({ type: 'create', prev: null, home: 'eu', rotationKeys: [p256Did], document }, p256Key);
+    for (const op of [p256Create, update, deactivate]) {
+      expect(isLowS(Buffer.from(op.sig, 'base64url'))).toBe(true);
+      const twin = { ...op, sig: mirrorS(Buffer.from(op.sig, 'base64url')).toString('base64url') };
+      // plain ECDSA accepts the twin, and it would hash (and derive) differently
+      expect(verify('sha256', operationSigningBytes(twin), { key: createPublicKey(p256Key), dsaEncoding: 'ieee-p1363' }, Buffer.from(twin.sig, 'base64url'))).toBe(true);
+      expect(operationHash(twin)).not.toBe(operationHash(op));
+      expect(verifyOperationSignature(parseOperation(twin), p256Did)).toBe(false);
+      expect(() => requireSignatureBy(twin, [p256Did], 'the DID')).toThrow(/low-S/);
+    }
+    expect(deriveDid({ ...p256Create, sig: mirrorS(Buffer.from(p256Create.sig, 'base64url')).toString('base64url') })).not.toBe(deriveDid(p256Create));
+  });
+
+  it('emits low-S from any ES256 signer, even one that returns high-S', async () => {
+    for (let i = 0; i < 50; i++) {
+      const highS = await signOperation(unsignedCreate, { alg: 'ES256', sign: (data) => {
+        const raw = sign('sha256', data, { key: p256Key, dsaEncoding: 'ieee-p1363' });
+        return isLowS(raw) ? mirrorS(raw) : raw;
+      } });
+      expect(isLowS(Buffer.from(highS.sig, 'base64url'))).toBe(true);
+      expect(verifyOperationSignature(highS, p256Did)).toBe(true);
+      expect(isLowS(Buffer.from(signOperationWithKey(unsignedCreate, p256Key).sig, 'base64url'))).toBe(true);
+    }
   });
 
   it('signs through an external signer (a KMS or wallet), async or not', async () => {

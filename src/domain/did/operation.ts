@@ -2,6 +2,7 @@ import { createHash, createPublicKey, sign as cryptoSign, verify, type KeyObject
 import { base32nopad } from '@scure/base';
 import { z } from 'zod';
 import { InvalidKeyError, InvalidOperationError, InvalidSignatureError } from '../errors.js';
+import { isLowS, normalizeLowS } from '../keys/ecdsa.js';
 import { canonicalBytes } from '../ledger/jcs.js';
 import { parseDidKey, parseMultikey, validatePublicJwk, type KeyAlgorithm } from './keys.js';
 
@@ -186,7 +187,9 @@ function withSignature(unsigned: UnsignedOperation, alg: KeyAlgorithm, signature
     throw new InvalidSignatureError(`a ${alg} signature is 64 bytes; the signer returned ${signature.length}${hint}`);
   }
   const { sig: _sig, ...rest } = unsigned as DidOperation;
-  return parseOperation({ ...rest, sig: Buffer.from(signature).toString('base64url') });
+  // Low-S only: the high-S twin is refused, so it is never what we publish.
+  const sig = alg === 'ES256' ? normalizeLowS(signature) : Buffer.from(signature);
+  return parseOperation({ ...rest, sig: sig.toString('base64url') });
 }
 
 /** Signs an operation (any `sig` it has is replaced) and checks the result with parseOperation. */
@@ -216,7 +219,11 @@ function algorithmOf(privateKey: KeyObject): KeyAlgorithm {
 const verifiedSignatures = new Set<string>();
 const VERIFIED_SIGNATURES_MAX = 16_384;
 
-/** True when `rotationKey` (a did:key) signed the operation. */
+/**
+ * True when `rotationKey` (a did:key) signed the operation. A P-256 signature must be low-S:
+ * its high-S twin (r, n − s) would verify too and give the same operation a second hash, a
+ * second DID (for a create) and a second `prev` to follow.
+ */
 export function verifyOperationSignature(op: DidOperation, rotationKey: string): boolean {
   const signature = Buffer.from(op.sig, 'base64url');
   if (signature.length !== 64) return false;
@@ -224,6 +231,7 @@ export function verifyOperationSignature(op: DidOperation, rotationKey: string):
   const memo = `${rotationKey} ${op.sig} ${createHash('sha256').update(data).digest('base64url')}`;
   if (verifiedSignatures.has(memo)) return true;
   const key = parseDidKey(rotationKey);
+  if (key.alg === 'ES256' && !isLowS(signature)) return false;
   const valid =
     key.alg === 'EdDSA' ? verify(null, data, key.publicKey, signature) : verify('sha256', data, { key: key.publicKey, dsaEncoding: 'ieee-p1363' }, signature);
   if (valid) {
@@ -236,6 +244,8 @@ export function verifyOperationSignature(op: DidOperation, rotationKey: string):
 /** Throws unless one of `rotationKeys` signed the operation. */
 export function requireSignatureBy(op: DidOperation, rotationKeys: readonly string[], whose: string): void {
   if (!rotationKeys.some((key) => verifyOperationSignature(op, key))) {
-    throw new InvalidSignatureError(`the operation is not signed by a rotation key of ${whose}`);
+    const highS = !isLowS(Buffer.from(op.sig, 'base64url')) && rotationKeys.some((key) => parseDidKey(key).alg === 'ES256');
+    const hint = highS ? ' (an ES256 signature must be low-S, s ≤ n/2: its high-S twin is refused, docs/did-method.md)' : '';
+    throw new InvalidSignatureError(`the operation is not signed by a rotation key of ${whose}${hint}`);
   }
 }

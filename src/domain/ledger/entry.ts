@@ -3,7 +3,7 @@ import { InvalidInputError } from '../errors.js';
 import { canonicalBytes } from './jcs.js';
 import { leafHash } from './merkle.js';
 
-export const ENTRY_KINDS = ['did-op', 'status-list', 'trust', 'region-key'] as const;
+export const ENTRY_KINDS = ['did-op', 'status-list', 'trust', 'region-key', 'anchor'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 /** The entry object of docs/ledger.md section 2; its JCS bytes are the Merkle leaf data. */

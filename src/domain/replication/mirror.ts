@@ -1,3 +1,4 @@
+import { parseAnchorPayload } from '../credentials/anchor.js';
 import { deriveDid, foldChain, foldNext, parseOperation, type ChainItem, type FoldedDid } from '../did/index.js';
 import { canonicalJson, leafHash, MerkleFrontier, parseCheckpoint, parseLedgerEntry, verifyConsistency, verifyNote, type LedgerEntry, type VerifierKey } from '../ledger/index.js';
 import { logOrigin } from '../network/genesis.js';
@@ -222,6 +223,10 @@ function checkEntryKind(log: string, entry: LedgerEntry, chainOf: (did: string) 
       if (ref === null) throw fault('the status-list payload is malformed');
       return { did: null, ref };
     }
+    // Anchors are looked up by digest (credential_anchor, filled with the entry): refuse what could not be.
+    case 'anchor':
+      if (parseAnchorPayload(entry.payload) === undefined) throw fault('the anchor payload is malformed (1 to 256 distinct base64url SHA-256 digests)');
+      return { did: null, ref: null };
     default:
       return { did: null, ref: null };
   }

@@ -35,3 +35,17 @@ export class CredentialRecordEntity {
   @Column({ name: 'created_at', type: 'varchar', length: 40 })
   createdAt!: string;
 }
+
+/**
+ * The outbox of issuance anchors: a credential's digest is stored here before the issuance
+ * answers, and deleted in the transaction that appends it in an `anchor` entry. What a crash
+ * leaves here is anchored at the next boot (docs/credentials.md).
+ */
+@Entity({ name: 'credential_anchor_pending' })
+export class PendingAnchorEntity {
+  @PrimaryColumn({ type: 'varchar', length: 43 })
+  digest!: string;
+
+  @Column({ name: 'created_at', type: 'varchar', length: 40 })
+  createdAt!: string;
+}

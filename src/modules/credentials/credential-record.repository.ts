@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { LessThan, Not, type DataSource } from 'typeorm';
-import { CredentialRecordEntity } from './credential-record.entity.js';
+import { In, LessThan, Not, type DataSource, type EntityManager } from 'typeorm';
+import { CredentialRecordEntity, PendingAnchorEntity } from './credential-record.entity.js';
 
 interface Pending {
   readonly record: CredentialRecordEntity;
@@ -17,6 +17,24 @@ export class CredentialRecordRepository {
   private queue: Pending[] = [];
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Issuance anchors not yet on the ledger (left by a crash, or in flight). */
+  async pendingAnchors(): Promise<string[]> {
+    return (await this.db.getRepository(PendingAnchorEntity).find({ order: { createdAt: 'ASC' } })).map((p) => p.digest);
+  }
+
+  /** Stores digests to anchor; one that is already pending is not an error. */
+  async insertPendingAnchors(digests: readonly string[]): Promise<void> {
+    for (let i = 0; i < digests.length; i += CHUNK) {
+      const createdAt = new Date().toISOString();
+      await this.db.createQueryBuilder().insert().into(PendingAnchorEntity).values(digests.slice(i, i + CHUNK).map((digest) => ({ digest, createdAt }))).orIgnore().execute();
+    }
+  }
+
+  /** Inside the transaction that appends their `anchor` entry. */
+  async deletePendingAnchors(tx: EntityManager, digests: readonly string[]): Promise<void> {
+    for (let i = 0; i < digests.length; i += CHUNK) await tx.delete(PendingAnchorEntity, { digest: In(digests.slice(i, i + CHUNK)) });
+  }
 
   async exists(id: string): Promise<boolean> {
     return this.db.getRepository(CredentialRecordEntity).existsBy({ id });

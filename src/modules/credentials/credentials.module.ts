@@ -1,3 +1,5 @@
+import { LedgerModule } from '../ledger/ledger.module.js';
+import { IssuanceAnchors } from './issuance-anchors.js';
 import { Module } from '@nestjs/common';
 import { AdminModule } from '../admin/admin.module.js';
 import { IssuerGuard } from '../auth/issuer.guard.js';
@@ -13,8 +15,8 @@ import { SchemaRegistry } from './schema-registry.js';
 import { VerificationService } from './verification.service.js';
 
 @Module({
-  imports: [RegistryModule, AdminModule, StatusModule, TrustModule],
+  imports: [RegistryModule, AdminModule, StatusModule, TrustModule, LedgerModule],
   controllers: [CredentialsController],
-  providers: [IssuanceService, CredentialStatusService, RetentionService, VerificationService, CredentialRecordRepository, IssuerGuard, SchemaRegistry],
+  providers: [IssuanceService, IssuanceAnchors, CredentialStatusService, RetentionService, VerificationService, CredentialRecordRepository, IssuerGuard, SchemaRegistry],
 })
 export class CredentialsModule {}

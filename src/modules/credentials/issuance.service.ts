@@ -1,10 +1,11 @@
-import { createHash, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { createHash, randomUUID, type KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { SDJwtInstance } from '@sd-jwt/core';
 import { digest, generateSalt } from '@sd-jwt/crypto-nodejs';
-import { CompactSign } from 'jose';
 import { ProblemException, problemType } from '../../common/problem.js';
+import { credentialDigest } from '../../domain/credentials/anchor.js';
 import { envelope } from '../../domain/credentials/envelope.js';
+import { signCompactJws, signJoseBytes } from '../../domain/keys/ecdsa.js';
 import { defaultVct, issuerId, parseCredential, typesOf, VCDM1_CONTEXT, type Credential } from '../../domain/credentials/vcdm.js';
 import { disclosureFrame } from '../../domain/credentials/sd-jwt.js';
 import { parseMultikey, validatePublicJwk, type PublicJwk } from '../../domain/did/index.js';
@@ -18,6 +19,7 @@ import { alwaysVisibleProtectedClaims } from '../../domain/policy/policy.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { StatusLists, TOKEN_LIST_PURPOSE } from '../status/status-lists.js';
 import type { RecordedSlot } from './credential-status.service.js';
+import { IssuanceAnchors } from './issuance-anchors.js';
 import { SchemaRegistry } from './schema-registry.js';
 import type { IssueRequestDto, IssueResponseDto } from './dto/credentials.dto.js';
 
@@ -34,6 +36,7 @@ export class IssuanceService {
     private readonly schemas: SchemaRegistry,
     private readonly lists: StatusLists,
     private readonly policies: PolicyService,
+    private readonly anchors: IssuanceAnchors,
   ) {}
 
   /** Fresh status list positions for the purposes asked for: one per purpose, or one token slot. */
@@ -122,7 +125,7 @@ export class IssuanceService {
         format === 'vc+jwt'
           ? [{ ...credential, ...credentialStatus, id, iat }, { alg, typ: 'vc+jwt', cty: 'vc', kid }] // W3C VC-JOSE-COSE: the payload is the credential
           : [legacyJwtClaims({ ...credential, ...credentialStatus, id }, did, iat), { alg, typ: 'JWT', kid }];
-      token = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader(header).sign(key);
+      token = signCompactJws(header, JSON.stringify(payload), key);
     } else if (format === 'vc+sd-jwt') {
       // W3C VC-JOSE-COSE with SD-JWT: the credential is the payload, pointed claims become disclosures.
       const payload = { ...credential, ...credentialStatus, id, iat, ...(cnf ? { cnf } : {}) };
@@ -136,6 +139,9 @@ export class IssuanceService {
     }
     // status-only retention keeps nothing of a credential without status, and of others only what status changes need.
     const statusOnly = this.policies.policy.retention.keep === 'status-only';
+    // The anchor lets the credential outlive a rotation of its key; the answer waits until it is stored (and the record).
+    const anchored = this.anchors.anchor(credentialDigest(token));
+    anchored.catch(() => undefined); // awaited below; a failed record insert must not leave it unhandled
     if (!statusOnly || slots.length > 0) {
       await this.records.insert({
         id,
@@ -148,6 +154,7 @@ export class IssuanceService {
         createdAt: new Date().toISOString(),
       });
     }
+    await anchored;
     return { verifiableCredential: envelope(format, token), credentialId: id };
   }
 }
@@ -179,8 +186,7 @@ function sdJwt(alg: 'EdDSA' | 'ES256', key: KeyObject): SDJwtInstance<Record<str
     hashAlg: 'sha-256',
     saltGenerator: generateSalt,
     signAlg: alg,
-    signer: (data: string) =>
-      (alg === 'EdDSA' ? sign(null, Buffer.from(data), key) : sign('sha256', Buffer.from(data), { key, dsaEncoding: 'ieee-p1363' })).toString('base64url'),
+    signer: (data: string) => signJoseBytes(alg, Buffer.from(data), key).toString('base64url'),
   });
 }
 

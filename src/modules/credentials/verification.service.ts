@@ -5,10 +5,12 @@ import type { JWK } from 'jose';
 import { unwrap } from '../../domain/credentials/envelope.js';
 import { presenterProblem, presentationFreshness } from '../../domain/credentials/presentation.js';
 import { unreferencedDisclosure, verifyKeyBinding } from '../../domain/credentials/sd-jwt.js';
-import { isoOfNumericDate, readTimeClaims, signedAtMs, timeClaimsProblem, type TimeClaims } from '../../domain/credentials/time-claims.js';
+import { isoOfNumericDate, readTimeClaims, timeClaimsProblem, type TimeClaims } from '../../domain/credentials/time-claims.js';
 import { issuerId, typesOf, typesOfVct, VCDM1_CONTEXT, VCDM2_CONTEXT } from '../../domain/credentials/vcdm.js';
 import { dataModelVerdict } from '../../domain/credentials/vcdm-rules.js';
-import { assertionMethod, decodeJws, DidJwsVerifier, JWS_ALGORITHMS, jwkOf, methodsOf, verifies, type DidDocumentView } from '../registry/did-jws.js';
+import { decodeJws, DidJwsVerifier, JWS_ALGORITHMS, jwkOf, methodsOf, verifies, type DidDocumentView } from '../registry/did-jws.js';
+import { credentialDigest } from '../../domain/credentials/anchor.js';
+import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { ResolverService } from '../registry/resolver.service.js';
 import { StatusVerifier } from '../status/status-verifier.js';
 import { PolicyService } from '../policy/policy.service.js';
@@ -112,8 +114,8 @@ export interface VerifyOptions {
 }
 
 /**
- * Verifies credentials from this region's own copy of the ledger: the issuer's DID is resolved
- * as it was when the credential was signed, and nothing is fetched from the issuer's region.
+ * Verifies credentials from this region's own copy of the ledger: the issuer's keys and the
+ * credential's issuance anchor are read there, and nothing is fetched from the issuer's region.
  */
 @Injectable()
 export class VerificationService {
@@ -124,6 +126,7 @@ export class VerificationService {
     private readonly status: StatusVerifier,
     private readonly policies: PolicyService,
     private readonly trust: TrustService,
+    private readonly ledger: LedgerRepository,
   ) {}
 
   /** credentialSchema entries the region holds are checked; others are reported, not fetched. */
@@ -172,7 +175,7 @@ export class VerificationService {
     const { credential, issuer, context } = profile.read(claims);
     const kid = typeof header.kid === 'string' ? header.kid : undefined;
     const did = (kid ?? issuer).split('#')[0]!;
-    const signer = await this.checkIssuerSignature(report, token, alg, did, kid, signedAtMs(times.claims));
+    const signer = await this.checkIssuerSignature(report, token, alg, did, kid);
     if (!signer) return report.result(null);
     const model = dataModelVerdict(credential, context); // the VCDM rules of the format's data model, failures as JSON pointers
     report[model.passed ? 'pass' : 'fail']('data-model', model.detail);
@@ -180,7 +183,7 @@ export class VerificationService {
     else report.fail('issuer', `the credential names issuer ${issuer} but is signed by ${did}`);
     this.checkValidity(report, times.claims, options.clockSkewSeconds);
     this.checkSchema(report, credential);
-    await this.checkIssuerNow(report, did, signer);
+    await this.checkIssuerNow(report, did);
     await this.checkStatus(report, { credentialStatus: credential.credentialStatus }, did);
     const types = typesOf(credential);
     await this.checkAccreditation(report, did, types, options.requireAccreditation);
@@ -283,7 +286,7 @@ export class VerificationService {
       report.fail('validity', signedTimes.problem);
       return report.result(null);
     }
-    const signer = await this.checkIssuerSignature(report, issuerJwt, alg, did, kid, signedAtMs(signedTimes.claims));
+    const signer = await this.checkIssuerSignature(report, issuerJwt, alg, did, kid);
     if (!signer) return report.result(null);
     const why = unreferencedDisclosure(payload, disclosures);
     if (why) {
@@ -319,18 +322,22 @@ export class VerificationService {
     if ('problem' in times) report.fail('validity', times.problem);
     else this.checkValidity(report, times.claims, options.clockSkewSeconds);
     if (format === 'vc+sd-jwt') this.checkSchema(report, content);
-    await this.checkIssuerNow(report, did, signer);
+    await this.checkIssuerNow(report, did);
     await this.checkStatus(report, format === 'dc+sd-jwt' ? { status: content.status } : { credentialStatus: content.credentialStatus }, did);
     const types = format === 'dc+sd-jwt' ? typesOfVct(content.vct) : typesOf(content);
     await this.checkAccreditation(report, did, types, options.requireAccreditation);
     return report.result(await this.applyDisclosurePolicy(report, content, types, did, options.purpose, format === 'dc+sd-jwt'));
   }
 
-  /** Resolves the issuer as it was at `signedAt`, and verifies a compact JWS with its assertion key. */
-  private async checkIssuerSignature(report: Report, jws: string, alg: string, did: string, kid: string | undefined, signedAt: number | undefined): Promise<string | undefined> {
-    const signer = await this.signers.verifyAssertion(jws, alg, did, kid, signedAt);
+  /**
+   * Verifies a compact JWS (an SD-JWT's issuer-signed part) with an assertion key of the issuer:
+   * one its current document holds, or one that left it after this credential's digest was
+   * anchored on the ledger (docs/credentials.md). The detail says which rule decided.
+   */
+  private async checkIssuerSignature(report: Report, jws: string, alg: string, did: string, kid: string | undefined): Promise<string | undefined> {
+    const signer = await this.signers.verifyAssertion(jws, alg, did, kid, () => this.ledger.anchorsOf(credentialDigest(jws)));
     if ('methodId' in signer) {
-      report.pass('signature', signer.methodId);
+      report.pass('signature', `${signer.methodId}: ${signer.detail}`);
       return signer.methodId;
     }
     report.fail(signer.check, signer.problem);
@@ -417,16 +424,13 @@ export class VerificationService {
     else report.pass('validity');
   }
 
-  /** What happened to the issuer since: deactivation fails; a removed key is a warning. */
-  private async checkIssuerNow(report: Report, did: string, kid: string): Promise<void> {
+  /** What happened to the issuer since: deactivation fails (a removed key is the signature check's to judge). */
+  private async checkIssuerNow(report: Report, did: string): Promise<void> {
     const now = await this.resolver.resolve(did);
     if (now.didDocumentMetadata.deactivated) {
       report.fail('issuer-active', `the issuer ${did} has been deactivated`);
       return;
     }
     report.pass('issuer-active');
-    if (!assertionMethod(now.didDocument as unknown as DidDocumentView, kid)) {
-      report.warn('key-removed', `${kid} signed this credential but is no longer an assertion method of ${did}; the issuer may have rotated or revoked it`);
-    }
   }
 }

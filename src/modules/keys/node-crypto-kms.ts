@@ -4,6 +4,7 @@ import { AbstractKeyManagementSystem } from '@veramo/key-manager';
 import type { DataSource, Repository } from 'typeorm';
 import type { PublicJwk } from '../../domain/did/index.js';
 import { InvalidKeyError } from '../../domain/errors.js';
+import { normalizeLowS } from '../../domain/keys/ecdsa.js';
 import { ed25519FromSeed } from '../../domain/keys/ed25519.js';
 import { SealedKeyError, type SecretBox } from '../../domain/keys/secret-box.js';
 import { PrivateKeyEntity } from './keys.entity.js';
@@ -77,7 +78,8 @@ export class NodeCryptoKms extends AbstractKeyManagementSystem {
       return sign(null, data, key).toString('base64url');
     }
     if (algorithm && algorithm !== 'ES256') throw new InvalidKeyError(`a P-256 key cannot sign with ${algorithm}`);
-    return sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+    // Low-S: the high-S twin of a signature is refused wherever we verify ours (docs/did-method.md).
+    return normalizeLowS(sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' })).toString('base64url');
   }
 
   /** The private key for in-process JOSE signing (jose signs with a KeyObject); never leaves the process. */

@@ -57,6 +57,7 @@ export class LedgerWriter {
   private queue: Pending[] = [];
   private running = false;
   private readonly listeners: ((entries: LedgerEntryEntity[]) => void)[] = [];
+  private readonly barriers: (() => Promise<void>)[] = [];
   readonly log: string;
 
   constructor(
@@ -68,6 +69,16 @@ export class LedgerWriter {
   }
 
   append(request: AppendRequest): Promise<LedgerEntryEntity> {
+    if (request.kind === 'did-op' && this.barriers.length > 0) return Promise.all(this.barriers.map((barrier) => barrier())).then(() => this.enqueue(request));
+    return this.enqueue(request);
+  }
+
+  /** Work that must reach the log before any DID operation appended after it (issuance anchors). */
+  beforeDidOperations(barrier: () => Promise<void>): void {
+    this.barriers.push(barrier);
+  }
+
+  private enqueue(request: AppendRequest): Promise<LedgerEntryEntity> {
     return new Promise((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
       if (!this.running) {

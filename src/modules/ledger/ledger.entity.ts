@@ -80,3 +80,22 @@ export class CheckpointEntity {
   @Column({ name: 'created_at', type: 'varchar', length: 40 })
   createdAt!: string;
 }
+
+/**
+ * Where each issued credential's digest was anchored (an `anchor` entry): filled in the same
+ * transaction as the entry, on the issuing region and on every mirror, so a verifier finds a
+ * digest with one indexed query. Derived from the entries; nothing else writes it.
+ */
+@Entity({ name: 'credential_anchor' })
+export class CredentialAnchorEntity {
+  /** base64url SHA-256 of the issuer-signed JWT. */
+  @PrimaryColumn({ type: 'varchar', length: 43 })
+  digest!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 32 })
+  log!: string;
+
+  /** The index of the `anchor` entry in its log. */
+  @PrimaryColumn({ name: 'idx', type: 'integer' })
+  index!: number;
+}

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In } from 'typeorm';
-import { CheckpointEntity, LedgerEntryEntity, LedgerHeadEntity } from './ledger.entity.js';
+import { parseAnchorPayload } from '../../domain/credentials/anchor.js';
+import type { LedgerPosition } from '../../domain/did/index.js';
+import { CheckpointEntity, CredentialAnchorEntity, LedgerEntryEntity, LedgerHeadEntity } from './ledger.entity.js';
 
 /** The stored form of a MerkleFrontier. */
 export type FrontierJson = { size: number; hashes: string[] } | string[];
@@ -65,7 +67,18 @@ export class LedgerRepository {
   async insertEntries(tx: EntityManager, rows: LedgerEntryEntity[], head: Omit<LedgerHeadEntity, 'log'> & { log: string }): Promise<void> {
     // Chunked: PostgreSQL and SQLite cap the parameters of one statement.
     for (let i = 0; i < rows.length; i += 100) await tx.insert(LedgerEntryEntity, rows.slice(i, i + 100));
+    // The digest index of `anchor` entries, in the same transaction: writer and mirror alike.
+    const anchors = rows.flatMap((row) =>
+      row.kind === 'anchor' ? (parseAnchorPayload((JSON.parse(row.entry) as { payload?: unknown }).payload) ?? []).map((digest) => ({ digest, log: row.log, index: row.index })) : [],
+    );
+    for (let i = 0; i < anchors.length; i += 200) await tx.insert(CredentialAnchorEntity, anchors.slice(i, i + 200));
     await tx.update(LedgerHeadEntity, { log: head.log }, head);
+  }
+
+  /** Where a credential digest was anchored, in any log (usually one place). */
+  async anchorsOf(digest: string): Promise<LedgerPosition[]> {
+    const rows = await this.db.getRepository(CredentialAnchorEntity).find({ where: { digest }, order: { log: 'ASC', index: 'ASC' } });
+    return rows.map((r) => ({ log: r.log, index: r.index }));
   }
 
   async insertCheckpoint(tx: EntityManager, checkpoint: CheckpointEntity): Promise<void> {

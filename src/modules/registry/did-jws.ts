@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { compactVerify, importJWK, type JWK } from 'jose';
-import { parseMultikey } from '../../domain/did/index.js';
+import { assertionMethodsOf, decideKeyRule, isIsthmusDid, keyVersions, parseMultikey, type KeyRule, type KeyVersion, type LedgerPosition } from '../../domain/did/index.js';
+import { hasHighS } from '../../domain/keys/ecdsa.js';
+import { jwkThumbprint } from '../../domain/keys/thumbprint.js';
 import { ResolverService } from './resolver.service.js';
 
 /** Only these algorithms, each bound to its key type: no `none`, no HMAC, no key confusion. */
@@ -12,8 +14,10 @@ export const JWS_ALGORITHMS: Readonly<Record<string, { kty: string; crv: string 
 export type VerificationMethod = { id: string; publicKeyJwk?: JWK; publicKeyMultibase?: string };
 export type DidDocumentView = { id: string; verificationMethod?: VerificationMethod[]; assertionMethod?: (string | VerificationMethod)[]; authentication?: (string | VerificationMethod)[] };
 
-/** Who signed a JWS, or which check failed and why. */
-export type DidSignerResult = { readonly methodId: string } | { readonly check: 'issuer' | 'signature'; readonly problem: string };
+/** Who signed a JWS and which key rule let the key sign, or which check failed and why. */
+export type DidSignerResult =
+  | { readonly methodId: string; readonly rule: KeyRule; readonly detail: string }
+  | { readonly check: 'issuer' | 'signature'; readonly problem: string };
 
 const absolute = (document: DidDocumentView, id: string) => (id.startsWith('#') ? `${document.id}${id}` : id);
 
@@ -30,41 +34,106 @@ export function assertionMethod(document: DidDocumentView, kid: string): Verific
   return methodsOf(document, 'assertionMethod').find((m) => m.id === kid);
 }
 
+/** Every key that was ever an assertion method of a DID, by thumbprint, and each version's keys. */
+interface KeyHistory {
+  readonly versions: readonly KeyVersion[];
+  /** Thumbprint → the key and the absolute method ids it was filed under at some version. */
+  readonly keys: ReadonlyMap<string, { readonly jwk: JWK; readonly ids: ReadonlySet<string> }>;
+}
+
+/** Where the signed object was anchored: looked up only when its key has left the document. */
+export type AnchorLookup = () => Promise<readonly LedgerPosition[]>;
+
 /**
- * Verifies JWSs signed by a DID's assertion key as the DID was at signing time, from this
- * region's own ledger copy: credentials and status lists alike.
+ * Verifies JWSs signed by a DID's assertion key, from this region's own ledger copy:
+ * credentials and status lists alike. A key is its material (RFC 7638 thumbprint), never its
+ * method id; a key the current document no longer holds is accepted only for an object that
+ * was anchored on the ledger while the document held it (docs/did-method.md, key tenure).
  */
 @Injectable()
 export class DidJwsVerifier {
+  private readonly histories = new WeakMap<object, KeyHistory>();
+
   constructor(private readonly resolver: ResolverService) {}
 
-  async verifyAssertion(jws: string, alg: string, did: string, kid: string | undefined, signedAtMs: number | undefined): Promise<DidSignerResult> {
+  async verifyAssertion(jws: string, alg: string, did: string, kid: string | undefined, anchors: AnchorLookup, what = 'credential'): Promise<DidSignerResult> {
     if (!JWS_ALGORITHMS[alg]) return { check: 'signature', problem: `alg ${alg} is not allowed` };
     if (!did.startsWith('did:') || (kid !== undefined && !kid.includes('#'))) {
       return { check: 'issuer', problem: 'the signer must be a DID: kid a DID URL naming the verification method, or the issuer a DID' };
     }
-    const atSigning = await this.resolver.resolve(did, signedAtMs === undefined ? {} : { versionTime: new Date(signedAtMs).toISOString() });
-    if (atSigning.didResolutionMetadata.error) {
-      return { check: 'issuer', problem: `the issuer ${did} does not resolve from this region's ledger: ${String(atSigning.didResolutionMetadata.message ?? atSigning.didResolutionMetadata.error)}` };
-    }
-    const document = atSigning.didDocument as unknown as DidDocumentView;
-    const candidates = kid ? [assertionMethod(document, kid)].filter((m) => m !== undefined) : methodsOf(document, 'assertionMethod');
+    // One credential, one token: the malleated twin (r, n − s) of an ES256 signature is refused.
+    if (alg === 'ES256' && hasHighS(jws)) return { check: 'signature', problem: 'the ES256 signature is high-S (s > n/2); only its low-S form is accepted, so that one credential has one token' };
+    const history = await this.history(did);
+    if ('problem' in history) return { check: 'issuer', problem: history.problem };
+    const current = history.versions.at(-1)!;
+    // The current document's keys first: the common case costs one signature check.
+    const candidates = [...history.keys.entries()]
+      .filter(([, key]) => kid === undefined || key.ids.has(kid))
+      .sort(([a], [b]) => Number(current.assertionKeys.has(b)) - Number(current.assertionKeys.has(a)));
     let mismatch: string | undefined;
-    for (const method of candidates) {
-      const jwk = jwkOf(method);
-      if (!jwk) continue;
+    for (const [thumbprint, { jwk, ids }] of candidates) {
       if (jwk.kty !== JWS_ALGORITHMS[alg]!.kty || jwk.crv !== JWS_ALGORITHMS[alg]!.crv) {
-        mismatch = `alg ${alg} does not match the ${String(jwk.crv ?? jwk.kty)} key of ${method.id}`;
+        mismatch = `alg ${alg} does not match the ${String(jwk.crv ?? jwk.kty)} key of ${kid ?? [...ids].join(', ')}`;
         continue;
       }
-      if (await verifies(jws, jwk, alg)) return { methodId: method.id };
+      if (!(await verifies(jws, jwk, alg))) continue;
+      const verdict = decideKeyRule(history.versions, thumbprint, current.assertionKeys.has(thumbprint) ? [] : await anchors(), what);
+      if (!verdict.ok) return { check: 'signature', problem: `signed by a key that is no longer the issuer's (JWK thumbprint ${thumbprint}): ${verdict.detail}` };
+      return { methodId: kid ?? [...ids][0]!, rule: verdict.rule, detail: verdict.detail };
     }
     return {
       check: 'signature',
-      problem: candidates.length === 0 ? `${kid ?? did} is not an assertion method at the time of signing` : (kid && mismatch) || `the signature does not verify with ${kid ?? `any assertion method of ${did}`}`,
+      problem: candidates.length === 0 ? `${kid ?? did} is not and never was an assertion method of ${did}` : (kid && mismatch) || `the signature does not verify with ${kid ?? `any assertion key ${did} has had`}`,
     };
   }
+
+  /** The DID's assertion keys over its history (did:isthmus), or as its document has them (did:key, did:jwk). */
+  private async history(did: string): Promise<KeyHistory | { problem: string }> {
+    const unresolvable = (why: string) => ({ problem: `the issuer ${did} does not resolve from this region's ledger: ${why}` });
+    if (!isIsthmusDid(did)) {
+      const resolved = await this.resolver.resolve(did);
+      if (resolved.didResolutionMetadata.error) return unresolvable(String(resolved.didResolutionMetadata.message ?? resolved.didResolutionMetadata.error));
+      const keys = new Map<string, { jwk: JWK; ids: Set<string> }>();
+      for (const method of methodsOf(resolved.didDocument as unknown as DidDocumentView, 'assertionMethod')) {
+        const jwk = jwkOf(method);
+        const thumbprint = jwk && thumbprintOf(jwk);
+        if (!jwk || !thumbprint) continue;
+        keys.set(thumbprint, { jwk, ids: new Set([...(keys.get(thumbprint)?.ids ?? []), method.id]) });
+      }
+      const assertionKeys = new Map([...keys].map(([t, k]) => [t, [...k.ids]]));
+      return { versions: [{ version: 1, log: '', index: 0, assertionKeys }], keys };
+    }
+    let chain;
+    try {
+      chain = await this.resolver.chain(did);
+    } catch (error) {
+      return unresolvable((error as Error).message);
+    }
+    if (!chain) return unresolvable(`${did} is not registered`);
+    const cached = this.histories.get(chain);
+    if (cached) return cached;
+    const versions = keyVersions(chain.versions, chain.items);
+    const keys = new Map<string, { jwk: JWK; ids: Set<string> }>();
+    for (const state of chain.versions) {
+      for (const { id, jwk, thumbprint } of assertionMethodsOf(state.operationDocument)) {
+        const key = keys.get(thumbprint) ?? { jwk: jwk as JWK, ids: new Set<string>() };
+        key.ids.add(`${did}${id}`);
+        keys.set(thumbprint, key);
+      }
+    }
+    const history = { versions, keys };
+    this.histories.set(chain, history);
+    return history;
+  }
 }
+
+const thumbprintOf = (jwk: JWK): string | undefined => {
+  try {
+    return jwkThumbprint(jwk);
+  } catch {
+    return undefined;
+  }
+};
 
 /** The public JWK of a verification method, whichever form it is in. */
 export function jwkOf(method: VerificationMethod): JWK | undefined {

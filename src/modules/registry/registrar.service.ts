@@ -11,6 +11,7 @@ import { REGION_CONFIG } from '../../config/config.module.js';
 import { ConflictError, DomainError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import { operationHash, parseMultikey, type DidOperation } from '../../domain/did/index.js';
 import { SecretBox } from '../../domain/keys/secret-box.js';
+import { jwkThumbprint } from '../../domain/keys/thumbprint.js';
 import { editDocument, type DocumentOperation, type EditableDocument } from '../../domain/registrar/document-edit.js';
 import { ProblemException, problemType } from '../../common/problem.js';
 import type { IssuerPrincipal } from '../auth/issuer.guard.js';
@@ -109,13 +110,15 @@ export class RegistrarService {
   async assertionKey(issuer: IssuerPrincipal, did: string): Promise<{ kid: string; alg: 'EdDSA' | 'ES256'; key: KeyObject }> {
     await this.activeOwned(issuer, did, 'it can no longer sign credentials or status lists');
     const resolved = await this.resolver.resolve(did);
-    const document = resolved.didDocument as { assertionMethod?: string[]; verificationMethod?: { id: string; publicKeyJwk?: { x?: string }; publicKeyMultibase?: string }[] } | null;
+    const document = resolved.didDocument as { assertionMethod?: string[]; verificationMethod?: { id: string; publicKeyJwk?: Record<string, unknown>; publicKeyMultibase?: string }[] } | null;
     if (!document) throw new ConflictError(`${did} has no current document`);
     const identifier = await this.dids.getDID({ did });
     for (const methodId of document.assertionMethod ?? []) {
       const method = document.verificationMethod?.find((m) => m.id === methodId);
-      const x = method?.publicKeyJwk?.x ?? (method?.publicKeyMultibase ? parseMultikey(method.publicKeyMultibase).jwk.x : undefined);
-      const held = x === undefined ? undefined : identifier.keys.find((k) => publicJwkOf(k).x === x);
+      // The key is its material (RFC 7638 thumbprint): x alone does not name a P-256 key.
+      const jwk = method?.publicKeyJwk ?? (method?.publicKeyMultibase ? parseMultikey(method.publicKeyMultibase).jwk : undefined);
+      const thumbprint = jwk === undefined ? undefined : jwkThumbprint(jwk);
+      const held = thumbprint === undefined ? undefined : identifier.keys.find((k) => jwkThumbprint(publicJwkOf(k)) === thumbprint);
       if (held) {
         const { type, key } = await this.kms.privateKey(held.kid);
         return { kid: methodId, alg: type === 'Ed25519' ? 'EdDSA' : 'ES256', key };

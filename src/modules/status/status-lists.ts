@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { Bitstring } from '@digitalbazaar/bitstring';
 import { Inject, Injectable } from '@nestjs/common';
-import { CompactSign } from 'jose';
 import type { Logger } from 'pino';
 import { LOGGER } from '../../common/logger.module.js';
 import type { RegionConfig } from '../../config/config.js';
 import { REGION_CONFIG } from '../../config/config.module.js';
 import { bitstringStatusListCredential, encodeBitstring, MIN_BITSTRING_LENGTH, type BitstringPurpose } from '../../domain/status/bitstring-status-list.js';
+import { signCompactJws } from '../../domain/keys/ecdsa.js';
 import { IndexPermutation } from '../../domain/status/index-permutation.js';
 import type { StatusListEntryPayload } from '../../domain/status/status-list-entry.js';
 import type { SlotTransition } from '../../domain/status/status-change.js';
@@ -266,7 +266,7 @@ export class StatusLists {
 
   private async sign(list: StatusListEntity, signer: { kid: string; alg: 'EdDSA' | 'ES256'; key: KeyObject }, bytes: Uint8Array, now: Date, validUntil: Date): Promise<string> {
     const url = this.urlOf(list.id);
-    // iat with milliseconds, as for credentials: verifiers resolve the issuer as it was then.
+    // iat with milliseconds, as for credentials (informative: the list's ledger entry is what dates it).
     const iat = now.getTime() / 1000;
     const [header, payload] =
       list.mechanism === 'bitstring'
@@ -289,7 +289,7 @@ export class StatusLists {
             { alg: signer.alg, typ: 'statuslist+jwt', kid: signer.kid },
             { sub: url, iss: list.issuerDid, iat, exp: Math.floor(validUntil.getTime() / 1000), ttl: this.config.statusListTtlSeconds, status_list: TokenStatusList.fromBytes(bytes, 2).encode() },
           ];
-    return new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader(header).sign(signer.key);
+    return signCompactJws(header, JSON.stringify(payload), signer.key);
   }
 
   /** Re-signs every list whose validity is half gone (called on a timer). */

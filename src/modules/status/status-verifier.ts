@@ -7,6 +7,7 @@ import { TokenStatusList, tokenStatusReference } from '../../domain/status/token
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { NetworkService } from '../network/network.service.js';
 import { decodeJws, DidJwsVerifier } from '../registry/did-jws.js';
+import type { LedgerPosition } from '../../domain/did/index.js';
 
 export interface StatusCheck {
   readonly check: string;
@@ -95,7 +96,7 @@ export class StatusVerifier {
     const key = `${position.log}:${position.index}`;
     let verified = this.cache.get(key);
     if (!verified) {
-      verified = this.ledger.entry(position.log, position.index).then((row) => (row ? this.verifyVersion(row.entry, url, format) : { ok: false as const, problem: `the list ${url} vanished from the ledger` }));
+      verified = this.ledger.entry(position.log, position.index).then((row) => (row ? this.verifyVersion(row.entry, url, format, position) : { ok: false as const, problem: `the list ${url} vanished from the ledger` }));
       if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(key, verified);
       // A database error is not a verdict: forget it, so the next check reads again.
@@ -120,7 +121,7 @@ export class StatusVerifier {
     return this.network.genesis.regions.some((r) => r.url.replace(/\/$/, '') === base) ? match[2] : undefined;
   }
 
-  private async verifyVersion(entryJson: string, url: string, format: 'vc+jwt' | 'statuslist+jwt'): Promise<VerifiedList> {
+  private async verifyVersion(entryJson: string, url: string, format: 'vc+jwt' | 'statuslist+jwt', position: LedgerPosition): Promise<VerifiedList> {
     const bad = (problem: string): VerifiedList => ({ ok: false, problem: `the list ${url}: ${problem}` });
     const entry = parseStatusListEntry((JSON.parse(entryJson) as { payload?: unknown }).payload);
     if (!entry) return bad('its ledger entry is malformed');
@@ -132,7 +133,8 @@ export class StatusVerifier {
     const kid = typeof header.kid === 'string' ? header.kid : undefined;
     const did = (kid ?? entry.issuer).split('#')[0]!;
     if (did !== entry.issuer) return bad(`is signed by ${did} but published for ${entry.issuer}`);
-    const signer = await this.signers.verifyAssertion(entry.token, String(header.alg), did, kid, numericDateMs(payload.iat));
+    // A list version is itself a ledger entry: its own position is its anchor.
+    const signer = await this.signers.verifyAssertion(entry.token, String(header.alg), did, kid, async () => [position], 'status list');
     if (!('methodId' in signer)) return bad(`its signature does not verify: ${signer.problem}`);
     const version = String(entry.version);
     if (format === 'statuslist+jwt') {

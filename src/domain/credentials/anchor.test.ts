@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { credentialDigest, MAX_ANCHOR_DIGESTS, parseAnchorPayload } from './anchor.js';
+
+const sha = (text: string) => createHash('sha256').update(text).digest('base64url');
+/** The same 32 bytes with nonzero padding bits in the last character: a second spelling. */
+const nonCanonical = (digest: string) =>
+  [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'].map((c) => digest.slice(0, 42) + c).find((d) => d !== digest && Buffer.from(d, 'base64url').equals(Buffer.from(digest, 'base64url')))!;
+
+describe('issuance anchors', () => {
+  it('digest the issuer-signed JWT only: an SD-JWT without its disclosures and key binding', () => {
+    expect(credentialDigest('a.b.c')).toBe(sha('a.b.c'));
+    expect(credentialDigest('a.b.c~d1~d2~kb.x.y')).toBe(sha('a.b.c'));
+    expect(credentialDigest('a.b.c~')).toBe(sha('a.b.c'));
+  });
+
+  it('accept 1 to 256 distinct canonical digests and nothing else', () => {
+    const digests = Array.from({ length: 3 }, (_, i) => sha(String(i)));
+    expect(parseAnchorPayload({ digests })).toEqual(digests);
+    expect(parseAnchorPayload({ digests: Array.from({ length: MAX_ANCHOR_DIGESTS }, (_, i) => sha(String(i))) })).toHaveLength(MAX_ANCHOR_DIGESTS);
+    for (const bad of [
+      null,
+      [],
+      { digests: [] },
+      { digests: [digests[0], digests[0]] },
+      { digests: ['short'] },
+      { digests: [nonCanonical(digests[0]!)] },
+      { digests, claims: { name: 'x' } },
+      { digests: Array.from({ length: MAX_ANCHOR_DIGESTS + 1 }, (_, i) => sha(String(i))) },
+    ]) {
+      expect(parseAnchorPayload(bad)).toBeUndefined();
+    }
+  });
+});

@@ -1,0 +1,46 @@
+import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { compactVerify, importJWK } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { p256Key } from '../../../test/support/did-fixtures.js';
+import { hasHighS, isLowS, mirrorS, normalizeLowS, P256_ORDER, signCompactJws, signJoseBytes } from './ecdsa.js';
+
+const data = Buffer.from('one operation, one identity');
+const sOf = (signature: Uint8Array) => BigInt(`0x${Buffer.from(signature.subarray(32)).toString('hex')}`);
+
+describe('low-S ECDSA (P-256)', () => {
+  it('our signer never emits high-S, over many signatures, and each one verifies', () => {
+    const publicKey = createPublicKey(p256Key);
+    for (let i = 0; i < 400; i++) {
+      const signature = signJoseBytes('ES256', data, p256Key);
+      expect(isLowS(signature)).toBe(true);
+      expect(sOf(signature) <= P256_ORDER / 2n).toBe(true);
+      expect(verify('sha256', data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature)).toBe(true);
+    }
+  });
+
+  it('the twin (r, n − s) verifies with plain ECDSA, is high-S, and normalizes back', () => {
+    const publicKey = createPublicKey(p256Key);
+    const low = signJoseBytes('ES256', data, p256Key);
+    const twin = mirrorS(low);
+    expect(verify('sha256', data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, twin)).toBe(true);
+    expect(isLowS(twin)).toBe(false);
+    expect(normalizeLowS(twin).equals(low)).toBe(true);
+    expect(normalizeLowS(low).equals(low)).toBe(true);
+    expect(isLowS(Buffer.alloc(64))).toBe(false);
+    expect(isLowS(Buffer.alloc(63, 1))).toBe(false);
+  });
+
+  it('signs compact JWSs that jose verifies, and spots a high-S twin', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jws = signCompactJws({ alg: 'ES256', typ: 'vc+jwt' }, '{"a":1}', privateKey);
+    const { payload } = await compactVerify(jws, await importJWK(publicKey.export({ format: 'jwk' }), 'ES256'));
+    expect(new TextDecoder().decode(payload)).toBe('{"a":1}');
+    expect(hasHighS(jws)).toBe(false);
+    const [h, p, s] = jws.split('.');
+    const twin = `${h}.${p}.${mirrorS(Buffer.from(s!, 'base64url')).toString('base64url')}`;
+    await compactVerify(twin, await importJWK(publicKey.export({ format: 'jwk' }), 'ES256')); // jose accepts it: the rule is ours
+    expect(hasHighS(twin)).toBe(true);
+    const ed = generateKeyPairSync('ed25519');
+    expect(hasHighS(signCompactJws({ alg: 'EdDSA' }, 'x', ed.privateKey))).toBe(false);
+  });
+});
