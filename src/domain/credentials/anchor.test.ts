@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { mirrorS, signCompactJws } from '../keys/ecdsa.js';
 import { describe, expect, it } from 'vitest';
 import { credentialDigest, MAX_ANCHOR_DIGESTS, parseAnchorPayload } from './anchor.js';
 
@@ -12,6 +13,22 @@ describe('issuance anchors', () => {
     expect(credentialDigest('a.b.c')).toBe(sha('a.b.c'));
     expect(credentialDigest('a.b.c~d1~d2~kb.x.y')).toBe(sha('a.b.c'));
     expect(credentialDigest('a.b.c~')).toBe(sha('a.b.c'));
+  });
+
+  it('count an ES256 signature in its low-S form: the high-S twin is the same credential', () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    for (let i = 0; i < 20; i++) {
+      const token = signCompactJws({ alg: 'ES256', typ: 'vc+jwt' }, JSON.stringify({ n: i }), privateKey);
+      const dot = token.lastIndexOf('.');
+      const twin = `${token.slice(0, dot + 1)}${mirrorS(Buffer.from(token.slice(dot + 1), 'base64url')).toString('base64url')}`;
+      expect(twin).not.toBe(token);
+      expect(credentialDigest(twin)).toBe(credentialDigest(token));
+      expect(credentialDigest(`${twin}~d1~`)).toBe(credentialDigest(token));
+    }
+    // An EdDSA signature is never reinterpreted.
+    const { privateKey: ed } = generateKeyPairSync('ed25519');
+    const edToken = signCompactJws({ alg: 'EdDSA' }, 'x', ed);
+    expect(credentialDigest(edToken)).toBe(sha(edToken));
   });
 
   it('accept 1 to 256 distinct canonical digests and nothing else', () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { hasHighS, normalizeLowS } from '../keys/ecdsa.js';
 
 /**
  * Issuance anchors (docs/credentials.md): the issuing region appends the SHA-256 digests of
@@ -13,13 +14,27 @@ const DIGEST = /^[A-Za-z0-9_-]{43}$/;
 
 /**
  * base64url SHA-256 of the issuer-signed JWT: the whole token of a JWT format, the part before
- * the first `~` of an SD-JWT (disclosures and key binding are the holder's to choose).
+ * the first `~` of an SD-JWT (disclosures and key binding are the holder's to choose). An ES256
+ * signature counts in its low-S form, so the malleated twin (r, n − s) of a credential has the
+ * same digest: one credential, one identity, whichever of the two signatures it carries.
  */
 export function credentialDigest(token: string): string {
   const tilde = token.indexOf('~');
-  return createHash('sha256')
-    .update(tilde < 0 ? token : token.slice(0, tilde))
-    .digest('base64url');
+  const jws = tilde < 0 ? token : token.slice(0, tilde);
+  return createHash('sha256').update(lowSForm(jws)).digest('base64url');
+}
+
+/** A compact JWS with its ES256 signature in the low-S form; any other JWS as it is. */
+function lowSForm(jws: string): string {
+  const dot = jws.lastIndexOf('.');
+  if (dot < 0 || !hasHighS(jws)) return jws;
+  let alg: unknown;
+  try {
+    alg = (JSON.parse(Buffer.from(jws.slice(0, jws.indexOf('.')), 'base64url').toString('utf8')) as { alg?: unknown }).alg;
+  } catch {
+    return jws;
+  }
+  return alg === 'ES256' ? `${jws.slice(0, dot + 1)}${normalizeLowS(Buffer.from(jws.slice(dot + 1), 'base64url')).toString('base64url')}` : jws;
 }
 
 /** The payload of an `anchor` entry. */

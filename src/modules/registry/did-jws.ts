@@ -61,8 +61,10 @@ export class DidJwsVerifier {
     if (!did.startsWith('did:') || (kid !== undefined && !kid.includes('#'))) {
       return { check: 'issuer', problem: 'the signer must be a DID: kid a DID URL naming the verification method, or the issuer a DID' };
     }
-    // One credential, one token: the malleated twin (r, n − s) of an ES256 signature is refused.
-    if (alg === 'ES256' && hasHighS(jws)) return { check: 'signature', problem: 'the ES256 signature is high-S (s > n/2); only its low-S form is accepted, so that one credential has one token' };
+    // A status list is ours alone: only the low-S form we sign is accepted. A credential may come
+    // from any ES256 signer, so both forms verify and its identity (credentialDigest) is taken
+    // over the low-S form: the malleated twin (r, n − s) is the same credential, not a second one.
+    if (what !== 'credential' && alg === 'ES256' && hasHighS(jws)) return { check: 'signature', problem: `the ES256 signature of the ${what} is high-S (s > n/2); only its low-S form is accepted` };
     const history = await this.history(did);
     if ('problem' in history) return { check: 'issuer', problem: history.problem };
     const current = history.versions.at(-1)!;
