@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkTimeClaims, clockSkewSeconds, isoOfNumericDate, MAX_NUMERIC_DATE, readTimeClaims, signedAtMs, timeClaimsProblem } from './time-claims.js';
+import { checkTimeClaims, clockSkewSeconds, isoOfNumericDate, MAX_NUMERIC_DATE, readTimeClaims, timeClaimsProblem } from './time-claims.js';
 
 // The clock is frozen: 2026-06-01T00:00:00Z.
 const NOW = Date.UTC(2026, 5, 1) / 1000;
@@ -28,11 +28,6 @@ describe('time claims are total', () => {
         (jwt, credential, skew, maxAge) => {
           const verdict = checkTimeClaims(jwt, credential, { nowMs: clock.nowMs, skewSeconds: skew }, maxAge ?? undefined);
           expect(verdict === undefined || typeof verdict === 'string').toBe(true);
-          const read = readTimeClaims(jwt, credential);
-          if ('claims' in read) {
-            const at = signedAtMs(read.claims);
-            if (at !== undefined) expect(() => new Date(at).toISOString()).not.toThrow();
-          }
           for (const value of Object.values(jwt)) {
             const iso = isoOfNumericDate(value);
             if (iso !== undefined) expect(Number.isNaN(Date.parse(iso))).toBe(false);
@@ -94,11 +89,7 @@ describe('RFC 7519 with clock skew', () => {
     expect([undefined, NaN, Infinity, '120', {}, -5, 120, 1e9].map(clockSkewSeconds)).toEqual([60, 60, 60, 60, 60, 0, 120, 300]);
   });
 
-  it('a whole-second iat means the end of that second', () => {
-    const read = readTimeClaims({ iat: NOW });
-    expect('claims' in read && signedAtMs(read.claims)).toBe(NOW * 1000 + 999);
-    const ms = readTimeClaims({ iat: NOW + 0.123 });
-    expect('claims' in ms && signedAtMs(ms.claims)).toBe(NOW * 1000 + 123);
+  it('an nbf of now is valid now', () => {
     const read2 = readTimeClaims({ nbf: NOW });
     expect('claims' in read2 && timeClaimsProblem(read2.claims, clock)).toBeUndefined();
   });

@@ -112,16 +112,6 @@ export function checkTimeClaims(jwt: unknown, credential: unknown, clock: Clock,
   return 'problem' in read ? read.problem : timeClaimsProblem(read.claims, clock, maxAgeSeconds);
 }
 
-/**
- * When the token was signed, for resolving the signer's DID as it was then: a whole-second
- * `iat` means "before the end of that second" (ours carry milliseconds).
- */
-export function signedAtMs(claims: TimeClaims): number | undefined {
-  const ms = claims.issuedAt?.ms ?? claims.notBefore.find((b) => b.claim === 'nbf')?.ms;
-  if (ms === undefined) return undefined;
-  return Number.isInteger(ms / 1000) ? ms + 999 : Math.round(ms);
-}
-
 /** A NumericDate as a dateTimeStamp (VCDM 1.1 dates of a JWT), or undefined when it is not one. */
 export function isoOfNumericDate(value: unknown): string | undefined {
   const seconds = readNumericDate('', value);
