@@ -165,6 +165,9 @@ export async function verifyChunk(log: string, start: ChunkStart, served: readon
     const leaf = leafHash(Buffer.from(jcs, 'utf8'));
     if (Buffer.from(leaf).toString('base64') !== item.leafHash) throw fault('the leaf hash does not match the entry');
     parsed.push({ entry, jcs, leaf, item });
+    // Parsing and hashing a chunk is work too: yield as the verification below does.
+    const paused = options.pause?.();
+    if (paused) await paused;
   }
   // The chains of every DID the chunk touches, read at once; then kept in memory as the chunk extends them.
   const dids = [...new Set(parsed.filter((p) => p.entry.kind === 'did-op').map((p) => (p.entry.payload as { did?: unknown }).did).filter((did): did is string => typeof did === 'string'))];

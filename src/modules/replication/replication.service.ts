@@ -41,8 +41,8 @@ interface CatchUp {
   readonly startedAt: number;
 }
 
-/** Entries per chunk: one page of the peer's entries endpoint, one transaction, one consistency proof. */
-const CHUNK = 1000;
+/** Entries per chunk: one page of the peer's entries endpoint, one transaction (short: SQLite writes hold the event loop), one consistency proof. */
+const CHUNK = 500;
 /** Longest stretch of verification work between two yields of the event loop. */
 const SLICE_MS = 8;
 
