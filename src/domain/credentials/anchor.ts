@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { hasHighS, normalizeLowS } from '../keys/ecdsa.js';
+import { lowSForm } from '../keys/ecdsa.js';
 
 /**
  * Issuance anchors (docs/credentials.md): the issuing region appends the SHA-256 digests of
@@ -22,19 +22,6 @@ export function credentialDigest(token: string): string {
   const tilde = token.indexOf('~');
   const jws = tilde < 0 ? token : token.slice(0, tilde);
   return createHash('sha256').update(lowSForm(jws)).digest('base64url');
-}
-
-/** A compact JWS with its ES256 signature in the low-S form; any other JWS as it is. */
-function lowSForm(jws: string): string {
-  const dot = jws.lastIndexOf('.');
-  if (dot < 0 || !hasHighS(jws)) return jws;
-  let alg: unknown;
-  try {
-    alg = (JSON.parse(Buffer.from(jws.slice(0, jws.indexOf('.')), 'base64url').toString('utf8')) as { alg?: unknown }).alg;
-  } catch {
-    return jws;
-  }
-  return alg === 'ES256' ? `${jws.slice(0, dot + 1)}${normalizeLowS(Buffer.from(jws.slice(dot + 1), 'base64url')).toString('base64url')}` : jws;
 }
 
 /** The payload of an `anchor` entry. */

@@ -43,8 +43,21 @@ export function signCompactJws(header: Record<string, unknown> & { alg: 'EdDSA' 
   return `${signingInput}.${signJoseBytes(header.alg, Buffer.from(signingInput), key).toString('base64url')}`;
 }
 
-/** Whether a compact JWS's ES256 signature is high-S (the malleated twin of a low-S one). */
+/** Whether a compact JWS is ES256 (by its header) with a high-S signature, the malleated twin of a low-S one. */
 export function hasHighS(jws: string): boolean {
+  let alg: unknown;
+  try {
+    alg = (JSON.parse(Buffer.from(jws.slice(0, jws.indexOf('.')), 'base64url').toString('utf8')) as { alg?: unknown }).alg;
+  } catch {
+    return false;
+  }
   const signature = Buffer.from(jws.slice(jws.lastIndexOf('.') + 1), 'base64url');
-  return signature.length === 64 && !isLowS(signature);
+  return alg === 'ES256' && signature.length === 64 && !isLowS(signature);
+}
+
+/** The compact JWS with an ES256 signature in its low-S form; any other JWS as it is. */
+export function lowSForm(jws: string): string {
+  if (!hasHighS(jws)) return jws;
+  const dot = jws.lastIndexOf('.');
+  return `${jws.slice(0, dot + 1)}${mirrorS(Buffer.from(jws.slice(dot + 1), 'base64url')).toString('base64url')}`;
 }
