@@ -24,17 +24,11 @@ export function credentialDigest(token: string): string {
   return createHash('sha256').update(lowSForm(jws)).digest('base64url');
 }
 
-/** A compact JWS with its ES256 signature in the low-S form; any other JWS as it is. */
+/** A compact JWS with its ES256 / ES384 signature in the low-S form; any other JWS as it is. */
 function lowSForm(jws: string): string {
   const dot = jws.lastIndexOf('.');
-  if (dot < 0 || !hasHighS(jws)) return jws;
-  let alg: unknown;
-  try {
-    alg = (JSON.parse(Buffer.from(jws.slice(0, jws.indexOf('.')), 'base64url').toString('utf8')) as { alg?: unknown }).alg;
-  } catch {
-    return jws;
-  }
-  return alg === 'ES256' ? `${jws.slice(0, dot + 1)}${normalizeLowS(Buffer.from(jws.slice(dot + 1), 'base64url')).toString('base64url')}` : jws;
+  // hasHighS reads the header: true only for an ES256 / ES384 JWS whose s is high.
+  return dot < 0 || !hasHighS(jws) ? jws : `${jws.slice(0, dot + 1)}${normalizeLowS(Buffer.from(jws.slice(dot + 1), 'base64url')).toString('base64url')}`;
 }
 
 /** The payload of an `anchor` entry. */
