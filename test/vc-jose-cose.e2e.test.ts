@@ -3,7 +3,7 @@
  * VC-JOSE-COSE presentations (vp+jwt, vp+sd-jwt) made by a holder wallet built from jose alone,
  * and ES384 (P-384) issuers, verified in the region other than the issuer's.
  */
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { compactVerify, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postJson as post } from './support/http.js';
@@ -195,5 +195,12 @@ describe('VC-JOSE-COSE presentations: vp+jwt and vp+sd-jwt', () => {
     // bound to a key (cnf) with no key-binding JWT: refused
     const bound = await vpJwt(holder, credentials, { cnf: { jwk: holder.jwk }, iat: Math.floor(Date.now() / 1000), _sd_alg: 'sha-256' }, { typ: 'vp+sd-jwt' });
     expect(failed((await verifyPresentation(`${bound}~`, asked)).body)).toContain('holder-binding');
+    // with the key-binding JWT over this presentation, for this nonce and audience: verified
+    const kb = (nonce: string) =>
+      new SignJWT({ nonce, aud: asked.domain, sd_hash: createHash('sha256').update(`${bound}~`).digest('base64url') }).setProtectedHeader({ alg: 'ES384', typ: 'kb+jwt' }).setIssuedAt().sign(holder.privateKey);
+    const keyBound = await verifyPresentation(`${bound}~${await kb(asked.challenge)}`, asked);
+    expect(keyBound.body.errors).toEqual([]);
+    expect(keyBound.status).toBe(200);
+    expect(failed((await verifyPresentation(`${bound}~${await kb('other')}`, asked)).body)).toEqual(['holder-binding']);
   });
 });
