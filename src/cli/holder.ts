@@ -4,7 +4,7 @@ import type { JWK } from 'jose';
 import { generateHolderKey, holderKey, presentSdJwt, presentVpJwt } from '../domain/holder/holder.js';
 
 const USAGE = `usage:
-  npm run holder -- keygen [--alg EdDSA|ES256] [--out FILE]
+  npm run holder -- keygen [--alg EdDSA|ES256|ES384] [--out FILE]
       a new holder key: the private JWK to FILE (mode 0600; without --out, in the output),
       the public JWK and its did:jwk / did:key forms (any of them goes in options.holder)
   npm run holder -- present SD_JWT --key FILE --disclose NAME,NAME --aud URL --nonce N
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   });
   const [command, input, ...extra] = positionals;
   if (command === 'keygen' && input === undefined) {
-    if (values.alg !== 'EdDSA' && values.alg !== 'ES256') throw new Error('--alg must be EdDSA or ES256');
+    if (values.alg !== 'EdDSA' && values.alg !== 'ES256' && values.alg !== 'ES384') throw new Error('--alg must be EdDSA, ES256 or ES384');
     const key = generateHolderKey(values.alg);
     if (values.out) writeFileSync(values.out, `${JSON.stringify(key.privateJwk, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
     const shown = { ...(values.out ? { privateKeyFile: values.out } : { privateJwk: key.privateJwk }), publicJwk: key.publicJwk, didJwk: key.didJwk, didKey: key.didKey };

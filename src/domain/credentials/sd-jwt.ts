@@ -93,7 +93,7 @@ export interface KeyBindingExpectation {
   readonly audience?: string;
 }
 
-const KB_ALGORITHMS: Record<string, { kty: string; crv: string }> = { EdDSA: { kty: 'OKP', crv: 'Ed25519' }, ES256: { kty: 'EC', crv: 'P-256' } };
+const KB_ALGORITHMS: Record<string, { kty: string; crv: string }> = { EdDSA: { kty: 'OKP', crv: 'Ed25519' }, ES256: { kty: 'EC', crv: 'P-256' }, ES384: { kty: 'EC', crv: 'P-384' } };
 
 /**
  * RFC 9901 section 7.3: the key-binding JWT is typ kb+jwt, signed by the key in the issuer's
@@ -107,7 +107,7 @@ export async function verifyKeyBinding(cnf: JWK | undefined, presented: string, 
     const alg = String(header.alg);
     const allowed = KB_ALGORITHMS[alg];
     if (header.typ !== 'kb+jwt' || !allowed || cnf.kty !== allowed.kty || cnf.crv !== allowed.crv) {
-      return { problem: `the key-binding JWT must be typ kb+jwt signed with the holder's ${String(cnf.crv)} key (EdDSA or ES256)` };
+      return { problem: `the key-binding JWT must be typ kb+jwt signed with the holder's ${String(cnf.crv)} key (EdDSA, ES256 or ES384)` };
     }
     const { payload: raw } = await compactVerify(kbJwt, await importJWK(cnf, alg), { algorithms: [alg] });
     const kb = JSON.parse(new TextDecoder().decode(raw)) as unknown;

@@ -61,7 +61,7 @@ describe('didJwkDocument', () => {
     ['not base64url', 'did:jwk:a+b', /not did:jwk:<base64url JSON Web Key>/],
     ['not JSON', `did:jwk:${Buffer.from('nope').toString('base64url')}`, /does not carry a base64url JSON Web Key/],
     ['a private key', didJwk({ ...p256Jwk, d: 'gPh-VvVS8MbvKQ9LSVVmfnxnKjHn4Tqj0bmbpehRlpc' }), /private member "d"/],
-    ['an RSA key', didJwk({ kty: 'RSA', n: 'AQAB', e: 'AQAB' }), /Ed25519 \(kty OKP\) or P-256/],
+    ['an RSA key', didJwk({ kty: 'RSA', n: 'AQAB', e: 'AQAB' }), /Ed25519 \(kty OKP\), P-256 or P-384/],
     ['a bad use', didJwk({ ...p256Jwk, use: 'wrap' }), /"use" must be "sig" or "enc"/],
     ['another method', 'did:key:z6Mk', /not did:jwk/],
   ])('refuses %s', (_, did, message) => {

@@ -45,8 +45,8 @@ export function didJwkDocument(did: string): Record<string, unknown> {
   if (use === 'enc' && key.alg === 'EdDSA') throw new InvalidDidError(`${did}: an Ed25519 key cannot be used for encryption ("use":"enc")`);
   const id = `${did}#0`;
   const relationships: string[] = use === 'enc' ? ['keyAgreement'] : [...SIGNING_RELATIONSHIPS];
-  // P-256 also does ECDH; the spec lists keyAgreement too unless the JWK says "sig".
-  if (use === undefined && key.alg === 'ES256') relationships.push('keyAgreement');
+  // P-256 and P-384 also do ECDH; the spec lists keyAgreement too unless the JWK says "sig".
+  if (use === undefined && key.alg !== 'EdDSA') relationships.push('keyAgreement');
   return {
     '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/jws-2020/v1'],
     id: did,

@@ -10,6 +10,7 @@ import { didKeyFromPublicKey, parseDidKey, parseMultikey, validatePublicJwk } fr
 const vectors = JSON.parse(readFileSync(new URL('../../../test/vectors/did/did-key.json', import.meta.url), 'utf8')) as {
   ed25519: { seedHex: string; did: string; publicKeyBase58: string }[];
   p256: { did: string; publicKeyJwk: { kty: 'EC'; crv: 'P-256'; x: string; y: string }; d: string }[];
+  p384: string[];
   unsupported: string[];
 };
 const ed25519FromHex = (hex: string) => ed25519FromSeed(Buffer.from(hex, 'hex'));
@@ -35,8 +36,16 @@ describe('did:key (the did:key method test vectors)', () => {
     expect(parsed.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
   });
 
-  it.each(vectors.unsupported)('refuses %s (not Ed25519 or P-256)', (did) => {
-    expect(() => parseDidKey(did)).toThrow(/must be an Ed25519 \(multicodec 0xed01\) or P-256/);
+  it.each(vectors.unsupported)('refuses %s (not Ed25519, P-256 or P-384)', (did) => {
+    expect(() => parseDidKey(did)).toThrow(/must be an Ed25519 \(multicodec 0xed01\), P-256 \(0x8024\) or P-384 \(0x8124\)/);
+  });
+
+  it.each(vectors.p384)('P-384 %s (multicodec p384-pub 0x1201)', (did) => {
+    const key = parseDidKey(did);
+    expect(key.alg).toBe('ES384');
+    expect(key.jwk.crv).toBe('P-384');
+    expect(didKeyFromPublicKey(key.jwk)).toBe(did);
+    expect(didKeyFromPublicKey(key.publicKey)).toBe(did);
   });
 
   it('agrees with an independent encoder on random keys', () => {
@@ -51,7 +60,7 @@ describe('did:key (the did:key method test vectors)', () => {
   });
 
   it('refuses keys of other types and malformed did:keys, saying why', () => {
-    expect(() => didKeyFromPublicKey(generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey)).toThrow(/only Ed25519 and P-256 keys.*secp256k1/);
+    expect(() => didKeyFromPublicKey(generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey)).toThrow(/only Ed25519, P-256 and P-384 keys.*secp256k1/);
     expect(() => didKeyFromPublicKey(generateKeyPairSync('x25519').publicKey)).toThrow(InvalidKeyError);
     expect(() => parseDidKey('did:web:example.com')).toThrow(/is not a did:key/);
     expect(() => parseDidKey(42)).toThrow(InvalidKeyError);
@@ -82,7 +91,7 @@ describe('validatePublicJwk', () => {
     ['a private key (d)', { ...p256, d: vectors.p256[0]!.d }, /private member "d"/],
     ['an Ed25519 private key', { ...ed, d: 'AAAA' }, /private member "d"/],
     ['a symmetric key', { kty: 'oct', k: 'AAAA' }, /private member "k"/],
-    ['an RSA key', { kty: 'RSA', n: 'AQAB', e: 'AQAB' }, /Ed25519 \(kty OKP\) or P-256 \(kty EC\).*got kty RSA/],
+    ['an RSA key', { kty: 'RSA', n: 'AQAB', e: 'AQAB' }, /Ed25519 \(kty OKP\), P-256 or P-384 \(kty EC\).*got kty RSA/],
     ['secp256k1', { kty: 'EC', crv: 'secp256k1', x: p256.x, y: p256.y }, /got kty EC, crv secp256k1/],
     ['X25519', { kty: 'OKP', crv: 'X25519', x: ed.x }, /crv X25519/],
     ['a short Ed25519 x', { ...ed, x: 'AAAA' }, /32 bytes of unpadded base64url; it decodes to 3 bytes/],
@@ -148,5 +157,41 @@ describe('the Ed25519 curve check', () => {
       if (onCurve(bytes)) expect(verdict === 'accepted' || /small order/.test(verdict)).toBe(true);
       else expect(verdict).toMatch(/not a point on the curve|not below/);
     }
+  });
+});
+
+describe('P-384 keys (ES384): JWK, Multikey p384-pub (0x1201), did:key', () => {
+  it('round-trips generated keys through did:key and the JWK, with alg ES384 and the z82L prefix', () => {
+    for (let i = 0; i < 20; i++) {
+      const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+      const jwk = publicKey.export({ format: 'jwk' }) as { kty: 'EC'; crv: 'P-384'; x: string; y: string };
+      const did = didKeyFromPublicKey(publicKey);
+      // multicodec varint 0x81 0x24, then the 49-byte compressed point
+      const bytes = base58.decode(did.slice('did:key:z'.length));
+      expect([...bytes.subarray(0, 2)]).toEqual([0x81, 0x24]);
+      expect(bytes.length).toBe(51);
+      expect(Buffer.from(bytes.subarray(3)).toString('base64url')).toBe(jwk.x);
+      expect(bytes[2]).toBe(Buffer.from(jwk.y, 'base64url')[47]! & 1 ? 3 : 2);
+      expect(did.startsWith('did:key:z82L')).toBe(true);
+      const parsed = parseDidKey(did);
+      expect(parsed.alg).toBe('ES384');
+      expect(parsed.jwk).toEqual({ kty: 'EC', crv: 'P-384', x: jwk.x, y: jwk.y });
+      expect(validatePublicJwk(jwk).multibase).toBe(did.slice(8));
+    }
+  });
+
+  it('refuses P-384 keys of the wrong size or off the curve', () => {
+    const jwk = generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey.export({ format: 'jwk' }) as { x: string; y: string };
+    expect(() => validatePublicJwk({ kty: 'EC', crv: 'P-384', x: jwk.x, y: b64(new Uint8Array(32)) })).toThrow(/publicKeyJwk.y must be 48 bytes/);
+    const y = Buffer.from(jwk.y, 'base64url');
+    y[47]! ^= 1;
+    expect(() => validatePublicJwk({ kty: 'EC', crv: 'P-384', x: jwk.x, y: b64(y) })).toThrow(/not a point on the P-384 curve/);
+    // A P-256-sized key labelled P-384 (and the reverse) is refused by length, not reinterpreted.
+    const p256 = vectors.p256[0]!.publicKeyJwk;
+    expect(() => validatePublicJwk({ ...p256, crv: 'P-384' })).toThrow(/48 bytes/);
+    expect(() => validatePublicJwk({ kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y })).toThrow(/32 bytes/);
+    expect(() => parseMultikey(`z${base58.encode(new Uint8Array([0x81, 0x24, 4, ...new Uint8Array(48)]))}`)).toThrow(/49-byte compressed point/);
+    // an x at or above the field prime is no point
+    expect(() => parseMultikey(`z${base58.encode(new Uint8Array([0x81, 0x24, 2, ...new Uint8Array(48).fill(0xff)]))}`)).toThrow(/not a point on the P-384 curve/);
   });
 });

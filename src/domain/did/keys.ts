@@ -2,7 +2,7 @@ import { createPublicKey, ECDH, type JsonWebKey, type KeyObject } from 'node:cry
 import { base58 } from '@scure/base';
 import { InvalidKeyError } from '../errors.js';
 
-export type KeyAlgorithm = 'EdDSA' | 'ES256';
+export type KeyAlgorithm = 'EdDSA' | 'ES256' | 'ES384';
 
 /** A public key as a did:isthmus operation uses it. */
 export interface PublicKey {
@@ -13,11 +13,20 @@ export interface PublicKey {
   readonly multibase: string;
 }
 
-export type PublicJwk = { kty: 'OKP'; crv: 'Ed25519'; x: string } | { kty: 'EC'; crv: 'P-256'; x: string; y: string };
+export type PublicJwk = { kty: 'OKP'; crv: 'Ed25519'; x: string } | { kty: 'EC'; crv: 'P-256' | 'P-384'; x: string; y: string };
 
-/** Multicodec varints: ed25519-pub (0xed) and p256-pub (0x1200). */
+/** Multicodec varints: ed25519-pub (0xed), p256-pub (0x1200) and p384-pub (0x1201). */
 const ED25519 = [0xed, 0x01];
 const P256 = [0x80, 0x24];
+const P384 = [0x81, 0x24];
+
+/** The NIST curves we take, with their algorithm, coordinate size, multicodec and OpenSSL name. */
+const EC_CURVES = {
+  'P-256': { alg: 'ES256', size: 32, codec: P256, openssl: 'prime256v1' },
+  'P-384': { alg: 'ES384', size: 48, codec: P384, openssl: 'secp384r1' },
+} as const;
+type EcCurve = keyof typeof EC_CURVES;
+const isEcCurve = (crv: unknown): crv is EcCurve => crv === 'P-256' || crv === 'P-384';
 const B64URL = /^[A-Za-z0-9_-]+$/;
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];
 
@@ -116,7 +125,7 @@ function decodeEd25519Point(bytes: Uint8Array): string | null {
 }
 
 /**
- * Checks a public JWK: Ed25519 (kty OKP) or P-256 (kty EC) only, no private members, the
+ * Checks a public JWK: Ed25519 (kty OKP), P-256 or P-384 (kty EC) only, no private members, the
  * right lengths, a real point on the curve. Returns the key in every form we use.
  */
 export function validatePublicJwk(input: unknown): PublicKey {
@@ -130,19 +139,20 @@ export function validatePublicJwk(input: unknown): PublicKey {
     const problem = ed25519PointProblem(fromBase64url(jwk.x, 32, 'publicKeyJwk.x'));
     if (problem) throw new InvalidKeyError(`publicKeyJwk.x is not an Ed25519 public key: ${problem}`);
     clean = { kty: 'OKP', crv: 'Ed25519', x: jwk.x as string };
-  } else if (jwk.kty === 'EC' && jwk.crv === 'P-256') {
-    fromBase64url(jwk.x, 32, 'publicKeyJwk.x');
-    fromBase64url(jwk.y, 32, 'publicKeyJwk.y');
-    clean = { kty: 'EC', crv: 'P-256', x: jwk.x as string, y: jwk.y as string };
+  } else if (jwk.kty === 'EC' && isEcCurve(jwk.crv)) {
+    const { size } = EC_CURVES[jwk.crv];
+    fromBase64url(jwk.x, size, 'publicKeyJwk.x');
+    fromBase64url(jwk.y, size, 'publicKeyJwk.y');
+    clean = { kty: 'EC', crv: jwk.crv, x: jwk.x as string, y: jwk.y as string };
   } else {
-    throw new InvalidKeyError(`publicKeyJwk must be an Ed25519 (kty OKP) or P-256 (kty EC) key; got kty ${String(jwk.kty)}, crv ${String(jwk.crv)}`);
+    throw new InvalidKeyError(`publicKeyJwk must be an Ed25519 (kty OKP), P-256 or P-384 (kty EC) key; got kty ${String(jwk.kty)}, crv ${String(jwk.crv)}`);
   }
   let publicKey: KeyObject;
   try {
     // OpenSSL refuses EC coordinates that are not on the curve.
     publicKey = createPublicKey({ key: clean as JsonWebKey, format: 'jwk' });
   } catch {
-    throw new InvalidKeyError('publicKeyJwk is not a point on the P-256 curve');
+    throw new InvalidKeyError(`publicKeyJwk is not a point on the ${clean.crv} curve`);
   }
   return toPublicKey(publicKey);
 }
@@ -153,16 +163,17 @@ function toPublicKey(publicKey: KeyObject): PublicKey {
     const raw = Buffer.from(jwk.x!, 'base64url');
     return { alg: 'EdDSA', publicKey, jwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x! }, multibase: `z${base58.encode(new Uint8Array([...ED25519, ...raw]))}` };
   }
-  if (jwk.kty === 'EC' && jwk.crv === 'P-256') {
+  if (jwk.kty === 'EC' && isEcCurve(jwk.crv)) {
+    const { alg, codec } = EC_CURVES[jwk.crv];
     const x = Buffer.from(jwk.x!, 'base64url');
     const y = Buffer.from(jwk.y!, 'base64url');
-    const compressed = [y[31]! & 1 ? 3 : 2, ...x];
-    return { alg: 'ES256', publicKey, jwk: { kty: 'EC', crv: 'P-256', x: jwk.x!, y: jwk.y! }, multibase: `z${base58.encode(new Uint8Array([...P256, ...compressed]))}` };
+    const compressed = [y[y.length - 1]! & 1 ? 3 : 2, ...x];
+    return { alg, publicKey, jwk: { kty: 'EC', crv: jwk.crv, x: jwk.x!, y: jwk.y! }, multibase: `z${base58.encode(new Uint8Array([...codec, ...compressed]))}` };
   }
-  throw new InvalidKeyError(`only Ed25519 and P-256 keys are supported; got ${publicKey.asymmetricKeyType}${jwk.crv ? ` ${jwk.crv}` : ''}`);
+  throw new InvalidKeyError(`only Ed25519, P-256 and P-384 keys are supported; got ${publicKey.asymmetricKeyType}${jwk.crv ? ` ${jwk.crv}` : ''}`);
 }
 
-/** Decodes a Multikey `publicKeyMultibase` (Ed25519 or compressed P-256). */
+/** Decodes a Multikey `publicKeyMultibase` (Ed25519, or compressed P-256 / P-384). */
 export function parseMultikey(multibase: unknown): PublicKey {
   if (typeof multibase !== 'string' || !multibase.startsWith('z')) throw new InvalidKeyError('publicKeyMultibase must be base58btc (a "z" prefix)');
   let bytes: Uint8Array;
@@ -175,28 +186,29 @@ export function parseMultikey(multibase: unknown): PublicKey {
     if (bytes.length !== 34) throw new InvalidKeyError(`an Ed25519 Multikey holds 32 key bytes; this one holds ${bytes.length - 2}`);
     return validatePublicJwk({ kty: 'OKP', crv: 'Ed25519', x: Buffer.from(bytes.subarray(2)).toString('base64url') });
   }
-  if (bytes[0] === P256[0] && bytes[1] === P256[1]) {
-    if (bytes.length !== 35 || (bytes[2] !== 2 && bytes[2] !== 3)) {
-      throw new InvalidKeyError('a P-256 Multikey holds a 33-byte compressed point (0x02 or 0x03, then x)');
+  for (const [crv, { size, codec, openssl }] of Object.entries(EC_CURVES) as [EcCurve, (typeof EC_CURVES)[EcCurve]][]) {
+    if (bytes[0] !== codec[0] || bytes[1] !== codec[1]) continue;
+    if (bytes.length !== size + 3 || (bytes[2] !== 2 && bytes[2] !== 3)) {
+      throw new InvalidKeyError(`a ${crv} Multikey holds a ${size + 1}-byte compressed point (0x02 or 0x03, then x)`);
     }
     let point: Buffer;
     try {
-      point = ECDH.convertKey(Buffer.from(bytes.subarray(2)), 'prime256v1', undefined, undefined, 'uncompressed') as Buffer;
+      point = ECDH.convertKey(Buffer.from(bytes.subarray(2)), openssl, undefined, undefined, 'uncompressed') as Buffer;
     } catch {
-      throw new InvalidKeyError('publicKeyMultibase is not a point on the P-256 curve');
+      throw new InvalidKeyError(`publicKeyMultibase is not a point on the ${crv} curve`);
     }
-    return validatePublicJwk({ kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') });
+    return validatePublicJwk({ kty: 'EC', crv, x: point.subarray(1, size + 1).toString('base64url'), y: point.subarray(size + 1).toString('base64url') });
   }
-  throw new InvalidKeyError('publicKeyMultibase must be an Ed25519 (multicodec 0xed01) or P-256 (multicodec 0x8024) Multikey');
+  throw new InvalidKeyError('publicKeyMultibase must be an Ed25519 (multicodec 0xed01), P-256 (0x8024) or P-384 (0x8124) Multikey');
 }
 
-/** Parses `did:key:z…` (Ed25519 or P-256). */
+/** Parses `did:key:z…` (Ed25519, P-256 or P-384). */
 export function parseDidKey(did: unknown): PublicKey {
   if (typeof did !== 'string' || !did.startsWith('did:key:')) throw new InvalidKeyError(`${JSON.stringify(did)} is not a did:key`);
   return parseMultikey(did.slice('did:key:'.length));
 }
 
-/** The did:key of an Ed25519 or P-256 key (a private KeyObject gives its public key's did:key). */
+/** The did:key of an Ed25519, P-256 or P-384 key (a private KeyObject gives its public key's did:key). */
 export function didKeyFromPublicKey(key: KeyObject | PublicJwk): string {
   const parsed = 'kty' in key ? validatePublicJwk(key) : toPublicKey(key.type === 'private' ? createPublicKey(key) : key);
   return `did:key:${parsed.multibase}`;

@@ -154,7 +154,7 @@ describe('parseOperation', () => {
     ['a rotation key that is not a did:key', { ...create, rotationKeys: ['did:web:example.com'] }, /\/rotationKeys\/0: must be a did:key/],
     ['a rotation key that does not decode', { ...create, rotationKeys: ['did:key:zNope'] }, /\/rotationKeys\/0:/],
     ['a secp256k1 rotation key', { ...create, rotationKeys: ['did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme'] }, /\/rotationKeys\/0: publicKeyMultibase must be an Ed25519/],
-    ['a sig of the wrong length', { ...create, sig: 'AAAA' }, /\/sig: must be a 64-byte signature/],
+    ['a sig of the wrong length', { ...create, sig: 'AAAA' }, /\/sig: must be a 64-byte \(EdDSA, ES256\) or 96-byte \(ES384\) signature/],
     ['a non-canonical sig encoding', { ...create, sig: nonCanonical(create.sig) }, /\/sig: not the canonical base64url/],
     ['no verification method', withDocument({ verificationMethod: [] }), /at least one verification method/],
     ['33 verification methods', withDocument({ verificationMethod: methods(33) }), /\/document\/verificationMethod/],
@@ -190,5 +190,44 @@ describe('parseOperation', () => {
     expect(() => parseOperation(exact)).not.toThrow();
     const over = withDocument({ service: [{ id: '#s', type: 'X', serviceEndpoint: { note: 'a'.repeat(room + 1) } }] });
     expect(() => parseOperation(over)).toThrow(/16385 bytes/);
+  });
+});
+
+describe('P-384 rotation keys (ES384): self-signed operations', () => {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+  const p384Did = didKeyFromPublicKey(privateKey);
+  const unsigned = { type: 'create' as const, prev: null, home: 'eu', rotationKeys: [p384Did], document };
+
+  it('signs 96-byte low-S SHA-384 signatures that verify with that key only, and refuses the high-S twin', () => {
+    for (let i = 0; i < 20; i++) {
+      const op = signOperationWithKey(unsigned, privateKey);
+      const sig = Buffer.from(op.sig, 'base64url');
+      expect(sig.length).toBe(96);
+      expect(isLowS(sig)).toBe(true);
+      expect(verify('sha384', operationSigningBytes(op), { key: createPublicKey(privateKey), dsaEncoding: 'ieee-p1363' }, sig)).toBe(true);
+      expect(verifyOperationSignature(op, p384Did)).toBe(true);
+      expect(verifyOperationSignature(op, didKeyFromPublicKey(generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey))).toBe(false);
+      const twin = parseOperation({ ...op, sig: mirrorS(sig).toString('base64url') });
+      expect(verifyOperationSignature(twin, p384Did)).toBe(false);
+      expect(() => requireSignatureBy(twin, [p384Did], 'the DID')).toThrow(/low-S/);
+    }
+  });
+
+  it('emits low-S from an ES384 signer that returns high-S, and refuses a signer of the wrong length', async () => {
+    const highS = await signOperation(unsigned, { alg: 'ES384', sign: (data) => {
+      const raw = sign('sha384', data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+      return isLowS(raw) ? mirrorS(raw) : raw;
+    } });
+    expect(isLowS(Buffer.from(highS.sig, 'base64url'))).toBe(true);
+    expect(verifyOperationSignature(highS, p384Did)).toBe(true);
+    await expect(signOperation(unsigned, { alg: 'ES384', sign: () => new Uint8Array(64) })).rejects.toThrow(/ES384 signature is 96 bytes/);
+  });
+
+  it('does not accept a 64-byte signature for a P-384 key, nor a 96-byte one for a P-256 key', () => {
+    const op = signOperationWithKey(unsigned, privateKey);
+    const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const p256Op = signOperationWithKey({ ...unsigned, rotationKeys: [didKeyFromPublicKey(p256)] }, p256);
+    expect(verifyOperationSignature({ ...p256Op, rotationKeys: [p384Did] }, p384Did)).toBe(false);
+    expect(verifyOperationSignature({ ...op, rotationKeys: [didKeyFromPublicKey(p256)] }, didKeyFromPublicKey(p256))).toBe(false);
   });
 });

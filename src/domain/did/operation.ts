@@ -2,7 +2,7 @@ import { createHash, createPublicKey, sign as cryptoSign, verify, type KeyObject
 import { base32nopad } from '@scure/base';
 import { z } from 'zod';
 import { InvalidKeyError, InvalidOperationError, InvalidSignatureError } from '../errors.js';
-import { isLowS, normalizeLowS } from '../keys/ecdsa.js';
+import { ECDSA_CURVES, isLowS, normalizeLowS } from '../keys/ecdsa.js';
 import { canonicalBytes } from '../ledger/jcs.js';
 import { parseDidKey, parseMultikey, validatePublicJwk, type KeyAlgorithm } from './keys.js';
 
@@ -84,7 +84,7 @@ const operation = z.strictObject({
   home: z.string().regex(REGION, 'must be a region id'),
   rotationKeys: z.array(z.string().startsWith('did:key:', 'must be a did:key')).min(1, 'must list at least one rotation key').max(MAX_ROTATION_KEYS),
   document: document.optional(),
-  sig: z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'must be a 64-byte signature in unpadded base64url'),
+  sig: z.string().regex(/^(?:[A-Za-z0-9_-]{86}|[A-Za-z0-9_-]{128})$/, 'must be a 64-byte (EdDSA, ES256) or 96-byte (ES384) signature in unpadded base64url'),
 });
 
 function fail(message: string): never {
@@ -108,7 +108,7 @@ export function parseOperation(input: unknown): DidOperation {
   if (op.type === 'deactivate' && op.document !== undefined) fail('/document: a deactivate carries no document');
   if (op.type !== 'deactivate' && op.document === undefined) fail(`/document: ${op.type === 'create' ? 'a create' : 'an update'} carries the DID document`);
   // One signature, one encoding: a non-canonical base64url sig would give the op a second hash.
-  if (Buffer.from(op.sig, 'base64url').toString('base64url') !== op.sig) fail('/sig: not the canonical base64url encoding of 64 bytes');
+  if (Buffer.from(op.sig, 'base64url').toString('base64url') !== op.sig) fail('/sig: not the canonical base64url encoding of its 64 or 96 bytes');
   if (new Set(op.rotationKeys).size !== op.rotationKeys.length) fail('/rotationKeys: keys must be distinct');
   op.rotationKeys.forEach((key, i) => {
     try {
@@ -177,18 +177,19 @@ export function deriveDid(create: DidOperation): string {
 /** Signs with a key held elsewhere (a KMS, a wallet): `sign` gets the signing bytes. */
 export interface OperationSigner {
   readonly alg: KeyAlgorithm;
-  /** Ed25519: the 64-byte RFC 8032 signature; ES256: the 64-byte r‖s (not DER). */
+  /** Ed25519: the 64-byte RFC 8032 signature; ES256 / ES384: the 64- / 96-byte r‖s (not DER). */
   sign(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
 }
 
 function withSignature(unsigned: UnsignedOperation, alg: KeyAlgorithm, signature: Uint8Array): DidOperation {
-  if (signature.length !== 64) {
-    const hint = alg === 'ES256' ? ' (ES256 signatures are r‖s, ieee-p1363, not DER)' : '';
-    throw new InvalidSignatureError(`a ${alg} signature is 64 bytes; the signer returned ${signature.length}${hint}`);
+  const length = alg === 'ES384' ? 96 : 64;
+  if (signature.length !== length) {
+    const hint = alg === 'EdDSA' ? '' : ` (${alg} signatures are r‖s, ieee-p1363, not DER)`;
+    throw new InvalidSignatureError(`a ${alg} signature is ${length} bytes; the signer returned ${signature.length}${hint}`);
   }
   const { sig: _sig, ...rest } = unsigned as DidOperation;
-  // Low-S only: the high-S twin is refused, so it is never what we publish.
-  const sig = alg === 'ES256' ? normalizeLowS(signature) : Buffer.from(signature);
+  // Low-S only (ES256 and ES384 alike): the high-S twin is refused, so it is never what we publish.
+  const sig = alg === 'EdDSA' ? Buffer.from(signature) : normalizeLowS(signature);
   return parseOperation({ ...rest, sig: sig.toString('base64url') });
 }
 
@@ -197,11 +198,11 @@ export async function signOperation(unsigned: UnsignedOperation, signer: Operati
   return withSignature(unsigned, signer.alg, await signer.sign(operationSigningBytes(unsigned)));
 }
 
-/** signOperation with an Ed25519 or P-256 private KeyObject, synchronously. */
+/** signOperation with an Ed25519, P-256 or P-384 private KeyObject, synchronously. */
 export function signOperationWithKey(unsigned: UnsignedOperation, privateKey: KeyObject): DidOperation {
   const alg = algorithmOf(privateKey);
   const data = operationSigningBytes(unsigned);
-  const signature = alg === 'EdDSA' ? cryptoSign(null, data, privateKey) : cryptoSign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+  const signature = alg === 'EdDSA' ? cryptoSign(null, data, privateKey) : cryptoSign(ECDSA_CURVES[alg].hash, data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
   return withSignature(unsigned, alg, signature);
 }
 
@@ -210,7 +211,8 @@ function algorithmOf(privateKey: KeyObject): KeyAlgorithm {
   if (privateKey.asymmetricKeyType === 'ed25519') return 'EdDSA';
   const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
   if (privateKey.asymmetricKeyType === 'ec' && jwk.crv === 'P-256') return 'ES256';
-  throw new InvalidKeyError(`only Ed25519 and P-256 keys sign operations; got ${privateKey.asymmetricKeyType}${jwk.crv ? ` ${jwk.crv}` : ''}`);
+  if (privateKey.asymmetricKeyType === 'ec' && jwk.crv === 'P-384') return 'ES384';
+  throw new InvalidKeyError(`only Ed25519, P-256 and P-384 keys sign operations; got ${privateKey.asymmetricKeyType}${jwk.crv ? ` ${jwk.crv}` : ''}`);
 }
 
 // An operation is checked at intake, again inside the append transaction, when a chain is
@@ -220,20 +222,21 @@ const verifiedSignatures = new Set<string>();
 const VERIFIED_SIGNATURES_MAX = 16_384;
 
 /**
- * True when `rotationKey` (a did:key) signed the operation. A P-256 signature must be low-S:
+ * True when `rotationKey` (a did:key) signed the operation. A P-256 or P-384 signature must be low-S:
  * its high-S twin (r, n − s) would verify too and give the same operation a second hash, a
  * second DID (for a create) and a second `prev` to follow.
  */
 export function verifyOperationSignature(op: DidOperation, rotationKey: string): boolean {
   const signature = Buffer.from(op.sig, 'base64url');
-  if (signature.length !== 64) return false;
+  if (signature.length !== 64 && signature.length !== 96) return false;
   const data = operationSigningBytes(op);
   const memo = `${rotationKey} ${op.sig} ${createHash('sha256').update(data).digest('base64url')}`;
   if (verifiedSignatures.has(memo)) return true;
   const key = parseDidKey(rotationKey);
-  if (key.alg === 'ES256' && !isLowS(signature)) return false;
+  if (signature.length !== (key.alg === 'ES384' ? 96 : 64)) return false;
+  if (key.alg !== 'EdDSA' && !isLowS(signature)) return false;
   const valid =
-    key.alg === 'EdDSA' ? verify(null, data, key.publicKey, signature) : verify('sha256', data, { key: key.publicKey, dsaEncoding: 'ieee-p1363' }, signature);
+    key.alg === 'EdDSA' ? verify(null, data, key.publicKey, signature) : verify(ECDSA_CURVES[key.alg].hash, data, { key: key.publicKey, dsaEncoding: 'ieee-p1363' }, signature);
   if (valid) {
     if (verifiedSignatures.size >= VERIFIED_SIGNATURES_MAX) verifiedSignatures.clear();
     verifiedSignatures.add(memo);
@@ -244,8 +247,8 @@ export function verifyOperationSignature(op: DidOperation, rotationKey: string):
 /** Throws unless one of `rotationKeys` signed the operation. */
 export function requireSignatureBy(op: DidOperation, rotationKeys: readonly string[], whose: string): void {
   if (!rotationKeys.some((key) => verifyOperationSignature(op, key))) {
-    const highS = !isLowS(Buffer.from(op.sig, 'base64url')) && rotationKeys.some((key) => parseDidKey(key).alg === 'ES256');
-    const hint = highS ? ' (an ES256 signature must be low-S, s ≤ n/2: its high-S twin is refused, docs/did-method.md)' : '';
+    const highS = !isLowS(Buffer.from(op.sig, 'base64url')) && rotationKeys.some((key) => parseDidKey(key).alg !== 'EdDSA');
+    const hint = highS ? ' (an ES256 / ES384 signature must be low-S, s ≤ n/2: its high-S twin is refused, docs/did-method.md)' : '';
     throw new InvalidSignatureError(`the operation is not signed by a rotation key of ${whose}${hint}`);
   }
 }

@@ -1,9 +1,10 @@
-import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { SDJwtInstance } from '@sd-jwt/core';
 import { digest, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { SignJWT, type JWK } from 'jose';
 import { InvalidInputError } from '../errors.js';
 import { didKeyFromPublicKey, validatePublicJwk, type KeyAlgorithm, type PublicJwk } from '../did/keys.js';
+import { ECDSA_CURVES, signJoseBytes } from '../keys/ecdsa.js';
 
 /**
  * What a holder's wallet does with Isthmus credentials, for `npm run holder`: make a key pair
@@ -22,11 +23,11 @@ export interface HolderKey {
 }
 
 export function generateHolderKey(alg: KeyAlgorithm = 'EdDSA'): HolderKey {
-  const { privateKey } = alg === 'EdDSA' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { privateKey } = alg === 'EdDSA' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: ECDSA_CURVES[alg].crv });
   return holderKey(privateKey.export({ format: 'jwk' }) as JWK);
 }
 
-/** A holder key from its private JWK (Ed25519 or P-256), checked. */
+/** A holder key from its private JWK (Ed25519, P-256 or P-384), checked. */
 export function holderKey(privateJwk: JWK): HolderKey {
   const { d, ...rest } = privateJwk;
   if (typeof d !== 'string') throw new InvalidInputError('the holder key must be a private JWK (with "d")');
@@ -106,6 +107,5 @@ function privateKeyOf(key: HolderKey): KeyObject {
 
 function signerOf(key: HolderKey): (data: string) => string {
   const privateKey = privateKeyOf(key);
-  return (data) =>
-    (key.alg === 'EdDSA' ? sign(null, Buffer.from(data), privateKey) : sign('sha256', Buffer.from(data), { key: privateKey, dsaEncoding: 'ieee-p1363' })).toString('base64url');
+  return (data) => signJoseBytes(key.alg, Buffer.from(data), privateKey).toString('base64url');
 }

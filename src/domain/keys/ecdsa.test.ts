@@ -2,7 +2,7 @@ import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { compactVerify, importJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { p256Key } from '../../../test/support/did-fixtures.js';
-import { hasHighS, isLowS, mirrorS, normalizeLowS, P256_ORDER, signCompactJws, signJoseBytes } from './ecdsa.js';
+import { hasHighS, isLowS, mirrorS, normalizeLowS, P256_ORDER, P384_ORDER, signCompactJws, signJoseBytes } from './ecdsa.js';
 
 const data = Buffer.from('one operation, one identity');
 const sOf = (signature: Uint8Array) => BigInt(`0x${Buffer.from(signature.subarray(32)).toString('hex')}`);
@@ -41,7 +41,36 @@ describe('low-S ECDSA (P-256)', () => {
     await compactVerify(twin, await importJWK(publicKey.export({ format: 'jwk' }), 'ES256')); // jose accepts it: the rule is ours
     expect(hasHighS(twin)).toBe(true);
     const ed = generateKeyPairSync('ed25519');
-    // An Ed25519 signature is 64 bytes too, and its second half is above n/2 half the time: never "high-S".
+    // an EdDSA signature is 64 bytes too; its S is little-endian and reads as "high" half the time
     for (let i = 0; i < 64; i++) expect(hasHighS(signCompactJws({ alg: 'EdDSA' }, `x${i}`, ed.privateKey))).toBe(false);
+  });
+});
+
+describe('low-S ECDSA (P-384, ES384): the same rule as ES256', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+  const s384 = (signature: Uint8Array) => BigInt(`0x${Buffer.from(signature.subarray(48)).toString('hex')}`);
+
+  it('emits 96-byte low-S r‖s signatures over SHA-384 that verify, and their twins are high-S', () => {
+    for (let i = 0; i < 200; i++) {
+      const signature = signJoseBytes('ES384', data, privateKey);
+      expect(signature.length).toBe(96);
+      expect(isLowS(signature)).toBe(true);
+      expect(s384(signature) <= P384_ORDER / 2n).toBe(true);
+      expect(verify('sha384', data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature)).toBe(true);
+      const twin = mirrorS(signature);
+      expect(verify('sha384', data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, twin)).toBe(true);
+      expect(isLowS(twin)).toBe(false);
+      expect(normalizeLowS(twin).equals(signature)).toBe(true);
+    }
+  });
+
+  it('signs ES384 compact JWSs that jose verifies with the P-384 key, and with no other algorithm', async () => {
+    const jws = signCompactJws({ alg: 'ES384', typ: 'vc+jwt' }, '{"a":1}', privateKey);
+    const jwk = publicKey.export({ format: 'jwk' });
+    await compactVerify(jws, await importJWK(jwk, 'ES384'), { algorithms: ['ES384'] });
+    await expect(importJWK(jwk, 'ES256')).rejects.toThrow(/crv/);
+    expect(hasHighS(jws)).toBe(false);
+    const [h, p, s] = jws.split('.');
+    expect(hasHighS(`${h}.${p}.${mirrorS(Buffer.from(s!, 'base64url')).toString('base64url')}`)).toBe(true);
   });
 });

@@ -13,10 +13,11 @@ import { CredentialsController } from './credentials.controller.js';
 import { IssuanceService } from './issuance.service.js';
 import { SchemaRegistry } from './schema-registry.js';
 import { VerificationService } from './verification.service.js';
+import { PresentationVerifier } from './presentation-verifier.js';
 
 @Module({
   imports: [RegistryModule, AdminModule, StatusModule, TrustModule, LedgerModule],
   controllers: [CredentialsController],
-  providers: [IssuanceService, IssuanceAnchors, CredentialStatusService, RetentionService, VerificationService, CredentialRecordRepository, IssuerGuard, SchemaRegistry],
+  providers: [IssuanceService, IssuanceAnchors, CredentialStatusService, RetentionService, VerificationService, PresentationVerifier, CredentialRecordRepository, IssuerGuard, SchemaRegistry],
 })
 export class CredentialsModule {}

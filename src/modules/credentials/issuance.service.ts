@@ -5,7 +5,7 @@ import { digest, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { ProblemException, problemType } from '../../common/problem.js';
 import { credentialDigest } from '../../domain/credentials/anchor.js';
 import { envelope } from '../../domain/credentials/envelope.js';
-import { signCompactJws, signJoseBytes } from '../../domain/keys/ecdsa.js';
+import { signCompactJws, signJoseBytes, type JoseAlgorithm } from '../../domain/keys/ecdsa.js';
 import { defaultVct, issuerId, parseCredential, typesOf, VCDM1_CONTEXT, type Credential } from '../../domain/credentials/vcdm.js';
 import { disclosureFrame } from '../../domain/credentials/sd-jwt.js';
 import { parseMultikey, validatePublicJwk, type PublicJwk } from '../../domain/did/index.js';
@@ -180,7 +180,7 @@ function legacyJwtClaims(credential: Credential & { id: string }, issuer: string
 }
 
 /** An @sd-jwt/core instance that signs with a node:crypto key (JOSE signature encoding). */
-function sdJwt(alg: 'EdDSA' | 'ES256', key: KeyObject): SDJwtInstance<Record<string, unknown>> {
+function sdJwt(alg: JoseAlgorithm, key: KeyObject): SDJwtInstance<Record<string, unknown>> {
   return new SDJwtInstance({
     hasher: digest,
     hashAlg: 'sha-256',

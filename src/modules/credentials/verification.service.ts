@@ -17,6 +17,8 @@ import { PolicyService } from '../policy/policy.service.js';
 import { TrustService } from '../trust/trust.service.js';
 import { applyForeignDisclosure } from '../../domain/policy/policy.js';
 import { SchemaRegistry } from './schema-registry.js';
+import { presentationFormatOf } from '../../domain/credentials/jose-presentation.js';
+import { PresentationVerifier } from './presentation-verifier.js';
 import type { VerificationCheckDto, VerificationResultDto } from './dto/credentials.dto.js';
 
 /** The allow-list check every JWS format starts with; the algorithm, or undefined when refused. */
@@ -127,6 +129,7 @@ export class VerificationService {
     private readonly policies: PolicyService,
     private readonly trust: TrustService,
     private readonly ledger: LedgerRepository,
+    private readonly presentations: PresentationVerifier,
   ) {}
 
   /** credentialSchema entries the region holds are checked; others are reported, not fetched. */
@@ -140,6 +143,12 @@ export class VerificationService {
 
   async verify(input: unknown, options: VerifyOptions = {}): Promise<VerificationResultDto> {
     const report = new Report();
+    // VC-JOSE-COSE presentations (vp+jwt, vp+sd-jwt): presentation-verifier.ts; each enveloped credential comes back here.
+    const presentation = options.requireHolderBinding ? presentationFormatOf(input) : undefined;
+    if (presentation) {
+      const { clockSkewSeconds, purpose, requireAccreditation } = options;
+      return this.presentations.verify(report, input, presentation, options, (vc) => this.verify(vc, { clockSkewSeconds, purpose, requireAccreditation }));
+    }
     let token: string;
     let format: string | undefined;
     try {

@@ -4,21 +4,33 @@ import { AbstractKeyManagementSystem } from '@veramo/key-manager';
 import type { DataSource, Repository } from 'typeorm';
 import type { PublicJwk } from '../../domain/did/index.js';
 import { InvalidKeyError } from '../../domain/errors.js';
-import { normalizeLowS } from '../../domain/keys/ecdsa.js';
+import { ECDSA_CURVES, normalizeLowS, type JoseAlgorithm } from '../../domain/keys/ecdsa.js';
 import { ed25519FromSeed } from '../../domain/keys/ed25519.js';
 import { SealedKeyError, type SecretBox } from '../../domain/keys/secret-box.js';
 import { PrivateKeyEntity } from './keys.entity.js';
 
 export const KMS_NAME = 'node';
 
-type SupportedType = 'Ed25519' | 'Secp256r1';
+type SupportedType = 'Ed25519' | 'Secp256r1' | 'Secp384r1';
+
+/** Each key type with the one JOSE algorithm it signs with: no key signs under another's algorithm. */
+const KEY_TYPES: Readonly<Record<SupportedType, { alg: JoseAlgorithm; crv: 'Ed25519' | 'P-256' | 'P-384' }>> = {
+  Ed25519: { alg: 'EdDSA', crv: 'Ed25519' },
+  Secp256r1: { alg: 'ES256', crv: 'P-256' },
+  Secp384r1: { alg: 'ES384', crv: 'P-384' },
+};
 
 function supported(type: TKeyType): SupportedType {
-  if (type === 'Ed25519' || type === 'Secp256r1') return type as SupportedType;
-  throw new InvalidKeyError(`key type ${type} is not supported: use Ed25519 or Secp256r1 (P-256)`);
+  if (type in KEY_TYPES) return type as SupportedType;
+  throw new InvalidKeyError(`key type ${type} is not supported: use Ed25519, Secp256r1 (P-256) or Secp384r1 (P-384)`);
 }
 
-/** Raw public key bytes: 32 for Ed25519, the 33-byte compressed point for P-256. */
+/** The JOSE algorithm a key of this type signs with. */
+export function algorithmOfKeyType(type: string): JoseAlgorithm {
+  return KEY_TYPES[supported(type)].alg;
+}
+
+/** Raw public key bytes: 32 for Ed25519, the 33- / 49-byte compressed point for P-256 / P-384. */
 export function rawPublicKey(key: KeyObject): Buffer {
   const jwk = key.export({ format: 'jwk' });
   if (jwk.crv === 'Ed25519') return Buffer.from(jwk.x!, 'base64url');
@@ -46,17 +58,18 @@ export class NodeCryptoKms extends AbstractKeyManagementSystem {
 
   async createKey({ type }: { type: TKeyType }): Promise<ManagedKeyInfo> {
     const kind = supported(type);
-    const { privateKey } = kind === 'Ed25519' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const { privateKey } = kind === 'Ed25519' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: KEY_TYPES[kind].crv });
     return this.store(kind, privateKey);
   }
 
   async importKey(args: Exclude<MinimalImportableKey, 'kms'>): Promise<ManagedKeyInfo> {
     const kind = supported(args.type);
     const secret = Buffer.from(args.privateKeyHex, 'hex');
-    if (secret.length !== 32 && !(kind === 'Ed25519' && secret.length === 64)) {
-      throw new InvalidKeyError(`an ${kind} private key must be 32 bytes of hex`);
+    const size = kind === 'Secp384r1' ? 48 : 32;
+    if (secret.length !== size && !(kind === 'Ed25519' && secret.length === 64)) {
+      throw new InvalidKeyError(`an ${kind} private key must be ${size} bytes of hex`);
     }
-    return this.store(kind, kind === 'Ed25519' ? ed25519FromSeed(secret.subarray(0, 32)) : p256FromScalar(secret));
+    return this.store(kind, kind === 'Ed25519' ? ed25519FromSeed(secret.subarray(0, 32)) : ecFromScalar(kind === 'Secp384r1' ? 'ES384' : 'ES256', secret));
   }
 
   async listKeys(): Promise<ManagedKeyInfo[]> {
@@ -77,9 +90,10 @@ export class NodeCryptoKms extends AbstractKeyManagementSystem {
       if (algorithm && !['EdDSA', 'Ed25519'].includes(algorithm)) throw new InvalidKeyError(`an Ed25519 key cannot sign with ${algorithm}`);
       return sign(null, data, key).toString('base64url');
     }
-    if (algorithm && algorithm !== 'ES256') throw new InvalidKeyError(`a P-256 key cannot sign with ${algorithm}`);
+    const { alg, crv } = KEY_TYPES[type];
+    if (algorithm && algorithm !== alg) throw new InvalidKeyError(`a ${crv} key cannot sign with ${algorithm}`);
     // Low-S: the high-S twin of a signature is refused wherever we verify ours (docs/did-method.md).
-    return normalizeLowS(sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' })).toString('base64url');
+    return normalizeLowS(sign(ECDSA_CURVES[alg as 'ES256' | 'ES384'].hash, data, { key, dsaEncoding: 'ieee-p1363' })).toString('base64url');
   }
 
   /** The private key for in-process JOSE signing (jose signs with a KeyObject); never leaves the process. */
@@ -118,35 +132,37 @@ export class NodeCryptoKms extends AbstractKeyManagementSystem {
       kms: KMS_NAME,
       type,
       publicKeyHex,
-      meta: { algorithms: type === 'Ed25519' ? ['EdDSA', 'Ed25519'] : ['ES256'] },
+      meta: { algorithms: type === 'Ed25519' ? ['EdDSA', 'Ed25519'] : [KEY_TYPES[type].alg] },
     };
   }
 }
 
 
-function p256FromScalar(d: Buffer): KeyObject {
-  const ecdh = createECDH('prime256v1');
+function ecFromScalar(alg: 'ES256' | 'ES384', d: Buffer): KeyObject {
+  const { namedCurve, crv, size } = ECDSA_CURVES[alg];
+  const ecdh = createECDH(namedCurve);
   ecdh.setPrivateKey(d);
   const point = ecdh.getPublicKey();
   return createPrivateKey({
     key: {
       kty: 'EC',
-      crv: 'P-256',
+      crv,
       d: d.toString('base64url'),
-      x: point.subarray(1, 33).toString('base64url'),
-      y: point.subarray(33, 65).toString('base64url'),
+      x: point.subarray(1, size + 1).toString('base64url'),
+      y: point.subarray(size + 1).toString('base64url'),
     },
     format: 'jwk',
   });
 }
 
-/** The public JWK of a Veramo key (Ed25519 raw, or a compressed P-256 point). */
+/** The public JWK of a Veramo key (Ed25519 raw, or a compressed P-256 / P-384 point). */
 export function publicJwkOf(key: { type: string; publicKeyHex: string }): PublicJwk {
   const raw = Buffer.from(key.publicKeyHex, 'hex');
   if (key.type === 'Ed25519') return { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') };
-  if (key.type === 'Secp256r1') {
-    const point = raw.length === 65 ? raw : (ECDH.convertKey(raw, 'prime256v1', undefined, undefined, 'uncompressed') as Buffer);
-    return { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33, 65).toString('base64url') };
+  if (key.type === 'Secp256r1' || key.type === 'Secp384r1') {
+    const { namedCurve, crv, size } = ECDSA_CURVES[key.type === 'Secp256r1' ? 'ES256' : 'ES384'];
+    const point = raw.length === 2 * size + 1 ? raw : (ECDH.convertKey(raw, namedCurve, undefined, undefined, 'uncompressed') as Buffer);
+    return { kty: 'EC', crv, x: point.subarray(1, size + 1).toString('base64url'), y: point.subarray(size + 1).toString('base64url') };
   }
-  throw new InvalidKeyError(`key type ${key.type} is not supported: use Ed25519 or Secp256r1 (P-256)`);
+  throw new InvalidKeyError(`key type ${key.type} is not supported: use Ed25519, Secp256r1 (P-256) or Secp384r1 (P-384)`);
 }

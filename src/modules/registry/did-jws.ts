@@ -9,6 +9,7 @@ import { ResolverService } from './resolver.service.js';
 export const JWS_ALGORITHMS: Readonly<Record<string, { kty: string; crv: string }>> = {
   EdDSA: { kty: 'OKP', crv: 'Ed25519' },
   ES256: { kty: 'EC', crv: 'P-256' },
+  ES384: { kty: 'EC', crv: 'P-384' },
 };
 
 export type VerificationMethod = { id: string; publicKeyJwk?: JWK; publicKeyMultibase?: string };
@@ -62,9 +63,9 @@ export class DidJwsVerifier {
       return { check: 'issuer', problem: 'the signer must be a DID: kid a DID URL naming the verification method, or the issuer a DID' };
     }
     // A status list is ours alone: only the low-S form we sign is accepted. A credential may come
-    // from any ES256 signer, so both forms verify and its identity (credentialDigest) is taken
+    // from any ES256 / ES384 signer, so both forms verify and its identity (credentialDigest) is taken
     // over the low-S form: the malleated twin (r, n − s) is the same credential, not a second one.
-    if (what !== 'credential' && alg === 'ES256' && hasHighS(jws)) return { check: 'signature', problem: `the ES256 signature of the ${what} is high-S (s > n/2); only its low-S form is accepted` };
+    if (what !== 'credential' && alg !== 'EdDSA' && hasHighS(jws)) return { check: 'signature', problem: `the ${alg} signature of the ${what} is high-S (s > n/2); only its low-S form is accepted` };
     const history = await this.history(did);
     if ('problem' in history) return { check: 'issuer', problem: history.problem };
     const current = history.versions.at(-1)!;

@@ -2,7 +2,7 @@ import type { DIDDocument, IAgentContext, IIdentifier, IKey, IKeyManager, IServi
 import { AbstractIdentifierProvider } from '@veramo/did-manager';
 import { ConflictError, InvalidInputError } from '../../domain/errors.js';
 import { didKeyFromPublicKey, operationSigningBytes, validatePublicJwk, type DidOperation, type OperationDocument, type UnsignedOperation } from '../../domain/did/index.js';
-import { publicJwkOf } from '../keys/node-crypto-kms.js';
+import { algorithmOfKeyType, publicJwkOf } from '../keys/node-crypto-kms.js';
 import type { SubmittedOperation } from './registry.service.js';
 
 /** What the provider needs of the registry: submit a signed operation, read a DID's latest one. */
@@ -18,8 +18,8 @@ export interface IsthmusLedgerPort {
 }
 
 export interface CreateOptions {
-  /** The signing key `#key-1`: Ed25519 (default) or P-256. */
-  readonly keyType?: 'Ed25519' | 'P-256';
+  /** The signing key `#key-1`: Ed25519 (default), P-256 or P-384. */
+  readonly keyType?: 'Ed25519' | 'P-256' | 'P-384';
   /** How `#key-1` is written: JsonWebKey (publicKeyJwk, default) or Multikey (publicKeyMultibase). */
   readonly verificationMethodType?: 'JsonWebKey' | 'Multikey';
   readonly services?: OperationDocument['service'];
@@ -43,7 +43,7 @@ export class IsthmusDidProvider extends AbstractIdentifierProvider {
     const rotation = await context.agent.keyManagerCreate({ kms: args.kms ?? 'node', type: 'Ed25519', meta: { purpose: 'rotation' } });
     const signing = await context.agent.keyManagerCreate({
       kms: args.kms ?? 'node',
-      type: options.keyType === 'P-256' ? 'Secp256r1' : 'Ed25519',
+      type: options.keyType === 'P-256' ? 'Secp256r1' : options.keyType === 'P-384' ? 'Secp384r1' : 'Ed25519',
       meta: { purpose: 'assertion', verificationMethod: '#key-1' },
     });
     const document: OperationDocument = {
@@ -123,7 +123,7 @@ export class IsthmusDidProvider extends AbstractIdentifierProvider {
       keyRef: key.kid,
       data: Buffer.from(operationSigningBytes(unsigned)).toString('hex'),
       encoding: 'base16',
-      algorithm: key.type === 'Ed25519' ? 'EdDSA' : 'ES256',
+      algorithm: algorithmOfKeyType(key.type),
     });
     return this.ledger.submit({ ...unsigned, sig }, record);
   }

@@ -15,7 +15,8 @@ import { jwkThumbprint } from '../../domain/keys/thumbprint.js';
 import { editDocument, type DocumentOperation, type EditableDocument } from '../../domain/registrar/document-edit.js';
 import { ProblemException, problemType } from '../../common/problem.js';
 import type { IssuerPrincipal } from '../auth/issuer.guard.js';
-import { KMS_NAME, NodeCryptoKms, publicJwkOf } from '../keys/node-crypto-kms.js';
+import type { JoseAlgorithm } from '../../domain/keys/ecdsa.js';
+import { algorithmOfKeyType, KMS_NAME, NodeCryptoKms, publicJwkOf } from '../keys/node-crypto-kms.js';
 import { DidStore, KeyStore } from '../keys/veramo-stores.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import type { CreateDidRequestDto, DeactivateDidRequestDto, UpdateDidRequestDto } from './dto/registrar.dto.js';
@@ -107,7 +108,7 @@ export class RegistrarService {
    * The key to issue with as `did`: one this region holds for a verification method that the
    * DID's current document lists under assertionMethod. Only the owning tenant gets it.
    */
-  async assertionKey(issuer: IssuerPrincipal, did: string): Promise<{ kid: string; alg: 'EdDSA' | 'ES256'; key: KeyObject }> {
+  async assertionKey(issuer: IssuerPrincipal, did: string): Promise<{ kid: string; alg: JoseAlgorithm; key: KeyObject }> {
     await this.activeOwned(issuer, did, 'it can no longer sign credentials or status lists');
     const resolved = await this.resolver.resolve(did);
     const document = resolved.didDocument as { assertionMethod?: string[]; verificationMethod?: { id: string; publicKeyJwk?: Record<string, unknown>; publicKeyMultibase?: string }[] } | null;
@@ -121,7 +122,7 @@ export class RegistrarService {
       const held = thumbprint === undefined ? undefined : identifier.keys.find((k) => jwkThumbprint(publicJwkOf(k)) === thumbprint);
       if (held) {
         const { type, key } = await this.kms.privateKey(held.kid);
-        return { kid: methodId, alg: type === 'Ed25519' ? 'EdDSA' : 'ES256', key };
+        return { kid: methodId, alg: algorithmOfKeyType(type), key };
       }
     }
     throw new ConflictError(`${did} lists no assertion method whose key this region holds`);

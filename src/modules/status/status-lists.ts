@@ -6,7 +6,7 @@ import { LOGGER } from '../../common/logger.module.js';
 import type { RegionConfig } from '../../config/config.js';
 import { REGION_CONFIG } from '../../config/config.module.js';
 import { bitstringStatusListCredential, encodeBitstring, MIN_BITSTRING_LENGTH, type BitstringPurpose } from '../../domain/status/bitstring-status-list.js';
-import { signCompactJws } from '../../domain/keys/ecdsa.js';
+import { signCompactJws, type JoseAlgorithm } from '../../domain/keys/ecdsa.js';
 import { IndexPermutation } from '../../domain/status/index-permutation.js';
 import type { StatusListEntryPayload } from '../../domain/status/status-list-entry.js';
 import type { SlotTransition } from '../../domain/status/status-change.js';
@@ -264,7 +264,7 @@ export class StatusLists {
     for (const waiter of batch.waiters) waiter.resolve();
   }
 
-  private async sign(list: StatusListEntity, signer: { kid: string; alg: 'EdDSA' | 'ES256'; key: KeyObject }, bytes: Uint8Array, now: Date, validUntil: Date): Promise<string> {
+  private async sign(list: StatusListEntity, signer: { kid: string; alg: JoseAlgorithm; key: KeyObject }, bytes: Uint8Array, now: Date, validUntil: Date): Promise<string> {
     const url = this.urlOf(list.id);
     // iat with milliseconds, as for credentials (informative: the list's ledger entry is what dates it).
     const iat = now.getTime() / 1000;
