@@ -197,7 +197,7 @@ describe('parseCredential: the issuer’s refusal', () => {
     expect(() => parseCredential(valid11({ issuanceDate: '2026-01-01T00:00:00Z', expirationDate: '2025-01-01T00:00:00Z' }), 'jwt_vc_json')).toThrow(/\/credential\/expirationDate must not be before issuanceDate/);
   });
 
-  it('checks a credentialStatus’s shape too (the service then refuses it for options.status)', () => {
+  it('checks a credentialStatus’s shape too (the service keeps a well-formed one and signs it)', () => {
     expect(refusal(valid({ credentialStatus: { id: 'https://example.com/s#1' } })).message).toContain('/credential/credentialStatus/type is required');
     expect(parseCredential(valid({ credentialStatus: { type: 'BitstringStatusListEntry' } })).credentialStatus).toEqual({ type: 'BitstringStatusListEntry' });
   });
