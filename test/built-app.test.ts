@@ -101,6 +101,10 @@ describe('the built service', () => {
     expect(doc.components.schemas.CreateIssuerDto!.properties!).toHaveProperty('name');
     expect(Object.keys(doc.components.schemas.IssueOptionsDto!.properties!)).toEqual(expect.arrayContaining(['format', 'selectivelyDisclosable', 'holder', 'vct', 'status']));
     expect(Object.keys(doc.components.schemas.UpdateStatusRequestDto!.properties!)).toEqual(['credentialId', 'credentialStatus']);
+    // W3C VC API: the known verification options are described, and any other is accepted (reported as a warning).
+    expect(Object.keys(doc.components.schemas.VerifyOptionsDto!.properties!)).toEqual(expect.arrayContaining(['clockSkewSeconds', 'challenge', 'domain', 'requireStatus', 'requireSchema']));
+    expect(doc.components.schemas.VerifyOptionsDto!.properties!).not.toHaveProperty('unknownOptions');
+    expect(doc.components.schemas.VerifyRequestDto!.properties!.options).toMatchObject({ additionalProperties: true, allOf: [{ $ref: '#/components/schemas/VerifyOptionsDto' }] });
     expect(Object.keys(doc.components.schemas.VerificationResultDto!.properties!).sort()).toEqual(['checks', 'credential', 'errors', 'verified', 'warnings']);
     const docs = await fetch(`${base}/docs`);
     expect(docs.status).toBe(200);

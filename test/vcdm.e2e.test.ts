@@ -72,10 +72,10 @@ describe('issuance refuses a credential that breaks VCDM 2.0, naming the JSON po
     expect(res.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual([pointer]);
   });
 
-  it('still refuses a well-formed credentialStatus: the service sets it (options.status)', async () => {
+  it('refuses a typed but malformed BitstringStatusListEntry, naming the entry', async () => {
     const res = await issue({ credential: credential(did, { credentialStatus: { type: 'BitstringStatusListEntry' } }) });
     expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([{ pointer: '/credential/credentialStatus', detail: 'use options.status' }]);
+    expect(res.body.errors).toEqual([{ pointer: '/credential/credentialStatus', detail: 'statusPurpose must be a string' }]);
   });
 
   it('issues the same properties when they conform: 201, in vc+jwt and jwt_vc_json', async () => {

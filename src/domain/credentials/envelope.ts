@@ -13,6 +13,11 @@ export function unwrap(input: unknown): { token: string; format: CredentialForma
   if (typeof input === 'string') return { token: input.trim(), format: undefined };
   const type = input && typeof input === 'object' ? (input as { type?: unknown }).type : undefined;
   if (type === 'EnvelopedVerifiableCredential' || type === 'EnvelopedVerifiablePresentation') {
+    const context = (input as { '@context'?: unknown })['@context'];
+    // VC-JOSE-COSE 3.x: an envelope is itself a VCDM 2.0 object, its context first.
+    if (!Array.isArray(context) || context[0] !== 'https://www.w3.org/ns/credentials/v2') {
+      throw new InvalidInputError(`an ${String(type)} has an @context array that starts with https://www.w3.org/ns/credentials/v2`);
+    }
     const id = String((input as { id?: unknown }).id ?? '');
     const match = /^data:application\/([a-z0-9+_-]+)(?:;[^,]*)?,(.+)$/s.exec(id);
     if (!match) throw new InvalidInputError(`an ${String(type)} has id data:application/<format>,<token>`);
@@ -20,5 +25,5 @@ export function unwrap(input: unknown): { token: string; format: CredentialForma
     if (!format) throw new InvalidInputError(`unsupported credential media type application/${match[1]}`);
     return { token: match[2]!, format };
   }
-  throw new InvalidInputError('expected an enveloped credential or presentation, or a token string');
+  throw new InvalidInputError(`expected an enveloped credential or presentation (type EnvelopedVerifiableCredential or EnvelopedVerifiablePresentation), or a token string; got type ${JSON.stringify(type)}`);
 }

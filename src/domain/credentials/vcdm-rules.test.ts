@@ -180,7 +180,24 @@ describe('parseCredential: the issuer’s refusal', () => {
     expect(error.details).toEqual({ errors: [{ pointer: '/credential/credentialSubject', detail: 'must make at least one claim about the subject' }] });
   });
 
-  it('checks a credentialStatus’s shape too (the service then refuses it for options.status)', () => {
+  it('accepts VCDM 1.1 input for jwt_vc_json only, in the 2.0 shape the issuer signs from', () => {
+    const input = valid11({ issuanceDate: '2026-01-01T00:00:00', expirationDate: '2027-01-01T00:00:00Z' });
+    const parsed = parseCredential(input, 'jwt_vc_json');
+    expect(parsed['@context'][0]).toBe(VCDM2_CONTEXT);
+    expect(parsed).toMatchObject({ validFrom: '2026-01-01T00:00:00Z', validUntil: '2027-01-01T00:00:00Z' });
+    expect(parsed).not.toHaveProperty('issuanceDate');
+    for (const format of ['vc+jwt', 'vc+sd-jwt', 'dc+sd-jwt']) {
+      expect(() => parseCredential(input, format)).toThrow(/VCDM 1.1 input is accepted for jwt_vc_json only/);
+    }
+  });
+
+  it('applies the 1.1 rules to 1.1 input: issuanceDate required, expirationDate not before it', () => {
+    const { issuanceDate: _issued, ...undated } = valid11();
+    expect(() => parseCredential(undated, 'jwt_vc_json')).toThrow(/\/credential\/issuanceDate is required/);
+    expect(() => parseCredential(valid11({ issuanceDate: '2026-01-01T00:00:00Z', expirationDate: '2025-01-01T00:00:00Z' }), 'jwt_vc_json')).toThrow(/\/credential\/expirationDate must not be before issuanceDate/);
+  });
+
+  it('checks a credentialStatus’s shape too (the service keeps a well-formed one and signs it)', () => {
     expect(refusal(valid({ credentialStatus: { id: 'https://example.com/s#1' } })).message).toContain('/credential/credentialStatus/type is required');
     expect(parseCredential(valid({ credentialStatus: { type: 'BitstringStatusListEntry' } })).credentialStatus).toEqual({ type: 'BitstringStatusListEntry' });
   });

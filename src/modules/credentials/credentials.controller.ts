@@ -1,14 +1,15 @@
 import { Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiExtraModels, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentIssuer, IssuerGuard, type IssuerPrincipal } from '../auth/issuer.guard.js';
-import { IssueRequestDto, IssueResponseDto, VerificationResultDto, VerifyPresentationRequestDto, VerifyRequestDto } from './dto/credentials.dto.js';
+import { IssueRequestDto, IssueResponseDto, VerificationResultDto, VerifyOptionsDto, VerifyPresentationRequestDto, VerifyRequestDto } from './dto/credentials.dto.js';
 import { UpdateStatusRequestDto, UpdateStatusResponseDto } from '../status/dto/status.dto.js';
 import { CredentialStatusService } from './credential-status.service.js';
 import { IssuanceService } from './issuance.service.js';
 import { VerificationService } from './verification.service.js';
 
 @ApiTags('credentials')
+@ApiExtraModels(VerifyOptionsDto)
 @Controller()
 export class CredentialsController {
   constructor(

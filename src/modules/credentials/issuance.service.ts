@@ -8,6 +8,7 @@ import { envelope } from '../../domain/credentials/envelope.js';
 import { signCompactJws, signJoseBytes, type JoseAlgorithm } from '../../domain/keys/ecdsa.js';
 import { defaultVct, issuerId, parseCredential, typesOf, VCDM1_CONTEXT, type Credential } from '../../domain/credentials/vcdm.js';
 import { disclosureFrame } from '../../domain/credentials/sd-jwt.js';
+import { checkIssuerStatus, combineCredentialStatus } from '../../domain/credentials/issuer-status.js';
 import { parseMultikey, validatePublicJwk, type PublicJwk } from '../../domain/did/index.js';
 import { ConflictError, InvalidInputError } from '../../domain/errors.js';
 import { NetworkService } from '../network/network.service.js';
@@ -76,9 +77,9 @@ export class IssuanceService {
     if (!IMPLEMENTED.includes(format)) {
       throw new InvalidInputError(`options.format ${format} is not offered yet; use ${IMPLEMENTED.join(' or ')}`, { errors: [{ pointer: '/options/format', detail: 'not offered yet' }] });
     }
-    const credential = parseCredential(request.credential);
-    const { problems, unknown } = this.schemas.check(credential);
-    if (unknown.length > 0) throw new UnprocessableError(`credentialSchema ${unknown.join(', ')} is not a schema this region holds`, [{ pointer: '/credential/credentialSchema', detail: 'unknown schema' }]);
+    const credential = parseCredential(request.credential, format);
+    // A schema this region does not hold is signed unchecked (the issuer vouches); verifiers report it skipped (docs/credentials.md).
+    const { problems } = this.schemas.check(request.credential); // as the issuer wrote it (VCDM 1.1 input keeps issuanceDate)
     if (problems.length > 0) throw new UnprocessableError(`the credential does not match its credentialSchema: ${problems.map((p) => `${p.pointer} ${p.detail}`).join('; ')}`, problems);
     const did = issuerId(credential);
     if ((format === 'jwt_vc_json' || format === 'dc+sd-jwt') && Array.isArray(credential.credentialSubject) && credential.credentialSubject.length > 1) {
@@ -103,22 +104,25 @@ export class IssuanceService {
       );
     }
     const cnf = request.options?.holder === undefined ? undefined : { jwk: await this.holderKey(request.options.holder) };
-    if (credential.credentialStatus !== undefined) {
-      throw new InvalidInputError('credentialStatus is set by this service: ask for it with options.status', { errors: [{ pointer: '/credential/credentialStatus', detail: 'use options.status' }] });
+    if (credential.credentialStatus !== undefined && format === 'dc+sd-jwt') {
+      throw new InvalidInputError('a dc+sd-jwt carries its status in the status claim: ask for it with options.status', { errors: [{ pointer: '/credential/credentialStatus', detail: 'not in dc+sd-jwt: use options.status' }] });
     }
+    // Refused before any list position is allocated.
+    checkIssuerStatus(credential.credentialStatus, format === 'dc+sd-jwt' ? 0 : (request.options?.status ?? []).length);
     const slots = await this.allocateStatus(issuer, did, format, request.options?.status ?? []);
-    const credentialStatus =
-      slots.length === 0 || format === 'dc+sd-jwt'
-        ? {}
-        : {
-            credentialStatus: slots.map((slot) => ({
-              id: `${slot.url}#${slot.index}`,
-              type: 'BitstringStatusListEntry',
-              statusPurpose: slot.purpose,
-              statusListIndex: String(slot.index),
-              statusListCredential: slot.url,
-            })),
-          };
+    const ours =
+      format === 'dc+sd-jwt'
+        ? []
+        : slots.map((slot) => ({
+            id: `${slot.url}#${slot.index}`,
+            type: 'BitstringStatusListEntry',
+            statusPurpose: slot.purpose,
+            statusListIndex: String(slot.index),
+            statusListCredential: slot.url,
+          }));
+    // The issuer's own entries are kept and signed; ours follow them (docs/status.md).
+    const combined = combineCredentialStatus(credential.credentialStatus, ours);
+    const credentialStatus = combined === undefined ? {} : { credentialStatus: combined };
     let token: string;
     if (format === 'vc+jwt' || format === 'jwt_vc_json') {
       const [payload, header] =

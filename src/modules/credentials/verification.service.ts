@@ -113,6 +113,12 @@ export interface VerifyOptions {
   purpose?: string;
   /** Fail unless a region this one recognizes accredits the issuer for the credential's type. */
   requireAccreditation?: boolean;
+  /** Fail when a status entry cannot be checked here (a list outside this network, an unknown mechanism). */
+  requireStatus?: boolean;
+  /** Fail when a credentialSchema names a schema this region does not hold. */
+  requireSchema?: boolean;
+  /** Options the request carried that this service does not know: reported as warnings (W3C VC API). */
+  unknownOptions?: readonly string[];
 }
 
 /**
@@ -133,21 +139,23 @@ export class VerificationService {
   ) {}
 
   /** credentialSchema entries the region holds are checked; others are reported, not fetched. */
-  private checkSchema(report: Report, credential: Record<string, unknown>): void {
+  private checkSchema(report: Report, credential: Record<string, unknown>, requireSchema: boolean | undefined): void {
     if (credential.credentialSchema === undefined) return;
     const { problems, unknown } = this.schemas.check(credential);
     if (problems.length > 0) report.fail('schema', problems.map((p) => `${p.pointer} ${p.detail}`).join('; '));
+    else if (unknown.length > 0 && requireSchema) report.fail('schema', `not held here: ${unknown.join(', ')} (options.requireSchema)`);
     else if (unknown.length > 0) report.skip('schema', `not held here: ${unknown.join(', ')}`);
     else report.pass('schema');
   }
 
   async verify(input: unknown, options: VerifyOptions = {}): Promise<VerificationResultDto> {
     const report = new Report();
+    for (const name of options.unknownOptions ?? []) report.warn('unknown-option', `option ${name} is not one this verifier knows; ignored`);
     // VC-JOSE-COSE presentations (vp+jwt, vp+sd-jwt): presentation-verifier.ts; each enveloped credential comes back here.
     const presentation = options.requireHolderBinding ? presentationFormatOf(input) : undefined;
     if (presentation) {
-      const { clockSkewSeconds, purpose, requireAccreditation } = options;
-      return this.presentations.verify(report, input, presentation, options, (vc) => this.verify(vc, { clockSkewSeconds, purpose, requireAccreditation }));
+      const { clockSkewSeconds, purpose, requireAccreditation, requireStatus, requireSchema } = options;
+      return this.presentations.verify(report, input, presentation, options, (vc) => this.verify(vc, { clockSkewSeconds, purpose, requireAccreditation, requireStatus, requireSchema }));
     }
     let token: string;
     let format: string | undefined;
@@ -172,6 +180,12 @@ export class VerificationService {
       report.fail('format', `expected vc+jwt (typ vc+jwt) or jwt_vc_json (typ JWT); got ${format ?? 'an unknown format'} with typ ${String(header.typ)}`);
       return report.result(null);
     }
+    // VC-JOSE-COSE 3.1.1: a vc+jwt payload is the credential itself; the JWT claims vc and vp are of VCDM 1.1 JWTs.
+    const legacyClaim = format === 'vc+jwt' ? ['vc', 'vp'].find((claim) => claim in claims) : undefined;
+    if (legacyClaim) {
+      report.fail('format', `a vc+jwt payload is the credential itself and must not carry the ${legacyClaim} claim`);
+      return report.result(null);
+    }
     report.pass('format', format);
     const alg = checkAlgorithm(report, header.alg);
     if (!alg) return report.result(null);
@@ -191,9 +205,9 @@ export class VerificationService {
     if (issuer === did) report.pass('issuer', did);
     else report.fail('issuer', `the credential names issuer ${issuer} but is signed by ${did}`);
     this.checkValidity(report, times.claims, options.clockSkewSeconds);
-    this.checkSchema(report, credential);
+    this.checkSchema(report, credential, options.requireSchema);
     await this.checkIssuerNow(report, did);
-    await this.checkStatus(report, { credentialStatus: credential.credentialStatus }, did);
+    await this.checkStatus(report, { credentialStatus: credential.credentialStatus }, did, options.requireStatus);
     const types = typesOf(credential);
     await this.checkAccreditation(report, did, types, options.requireAccreditation);
     return report.result(await this.applyDisclosurePolicy(report, credential, types, did, options.purpose, false));
@@ -249,7 +263,7 @@ export class VerificationService {
     const embedded = Array.isArray(vp.verifiableCredential) ? vp.verifiableCredential : vp.verifiableCredential === undefined ? [] : [vp.verifiableCredential];
     const credentials: Record<string, unknown>[] = [];
     for (const [i, credential] of embedded.entries()) {
-      const result = await this.verify(credential, { clockSkewSeconds: options.clockSkewSeconds, purpose: options.purpose, requireAccreditation: options.requireAccreditation, allowReplay: options.allowReplay });
+      const result = await this.verify(credential, { clockSkewSeconds: options.clockSkewSeconds, purpose: options.purpose, requireAccreditation: options.requireAccreditation, requireStatus: options.requireStatus, requireSchema: options.requireSchema, allowReplay: options.allowReplay });
       for (const error of result.errors) report.fail(`credential-${i}:${error.check}`, error.detail ?? '');
       for (const warning of result.warnings) report.warn(`credential-${i}:${warning.check}`, warning.detail ?? '');
       if (!result.credential) continue;
@@ -330,9 +344,9 @@ export class VerificationService {
     const times = readTimeClaims(disclosed, format === 'vc+sd-jwt' ? content : undefined);
     if ('problem' in times) report.fail('validity', times.problem);
     else this.checkValidity(report, times.claims, options.clockSkewSeconds);
-    if (format === 'vc+sd-jwt') this.checkSchema(report, content);
+    if (format === 'vc+sd-jwt') this.checkSchema(report, content, options.requireSchema);
     await this.checkIssuerNow(report, did);
-    await this.checkStatus(report, format === 'dc+sd-jwt' ? { status: content.status } : { credentialStatus: content.credentialStatus }, did);
+    await this.checkStatus(report, format === 'dc+sd-jwt' ? { status: content.status } : { credentialStatus: content.credentialStatus }, did, options.requireStatus);
     const types = format === 'dc+sd-jwt' ? typesOfVct(content.vct) : typesOf(content);
     await this.checkAccreditation(report, did, types, options.requireAccreditation);
     return report.result(await this.applyDisclosurePolicy(report, content, types, did, options.purpose, format === 'dc+sd-jwt'));
@@ -394,8 +408,8 @@ export class VerificationService {
   }
 
   /** Every status entry, read from this region's copy of the issuer's lists. */
-  private async checkStatus(report: Report, carrier: { credentialStatus?: unknown; status?: unknown }, issuer: string): Promise<void> {
-    for (const check of await this.status.check(carrier, issuer)) report.record(check);
+  private async checkStatus(report: Report, carrier: { credentialStatus?: unknown; status?: unknown }, issuer: string, requireStatus: boolean | undefined): Promise<void> {
+    for (const check of await this.status.check(carrier, issuer, { requireStatus })) report.record(check);
   }
 
   /** RFC 9901 key binding: signed by cnf.jwk, over this very presentation, for this nonce and audience, and fresh. */

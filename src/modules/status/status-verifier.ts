@@ -46,14 +46,20 @@ export class StatusVerifier {
   ) {}
 
   /** The checks for the status a credential carries: `credentialStatus` (W3C) or `status` (SD-JWT VC). */
-  async check(carrier: { credentialStatus?: unknown; status?: unknown }, issuer: string): Promise<StatusCheck[]> {
-    if ('status' in carrier) return this.checkToken(carrier.status, issuer);
+  async check(carrier: { credentialStatus?: unknown; status?: unknown }, issuer: string, options: { requireStatus?: boolean } = {}): Promise<StatusCheck[]> {
+    // An entry this service cannot check is reported, never fetched; it fails only when the relying party requires status.
+    const unchecked = (check: string, detail: string): StatusCheck => (options.requireStatus ? failed(check, `${detail} (options.requireStatus)`) : skipped(check, detail));
+    if ('status' in carrier) return this.checkToken(carrier.status, issuer, unchecked);
     const { entries, problems, others } = bitstringEntries(carrier.credentialStatus);
     const checks: StatusCheck[] = problems.map((p) => failed('status', `malformed status entry: ${p}`));
-    for (const other of others) checks.push(skipped('status', `${other}: not a status mechanism this service checks`));
+    for (const other of others) checks.push(unchecked('status', `${other}: not a status mechanism this service checks`));
     const positions = await this.positions(entries.map((e) => e.listUrl));
     for (const entry of entries) {
       const check = `status:${entry.purpose}`;
+      if (!this.listId(entry.listUrl)) {
+        checks.push(unchecked(check, `${entry.listUrl} is not a status list of this network; lists are read from the ledger, never fetched`));
+        continue;
+      }
       const list = await this.list(entry.listUrl, 'vc+jwt', issuer, positions);
       if (!list.ok) {
         checks.push(failed(check, list.problem));
@@ -69,10 +75,11 @@ export class StatusVerifier {
     return checks;
   }
 
-  private async checkToken(status: unknown, issuer: string): Promise<StatusCheck[]> {
+  private async checkToken(status: unknown, issuer: string, unchecked: (check: string, detail: string) => StatusCheck): Promise<StatusCheck[]> {
     const reference = tokenStatusReference(status);
     if (reference === undefined) return [skipped('status', 'the credential carries no status claim')];
     if ('problem' in reference) return [failed('status', `malformed status claim: ${reference.problem}`)];
+    if (!this.listId(reference.uri)) return [unchecked('status', `${reference.uri} is not a status list of this network; lists are read from the ledger, never fetched`)];
     const list = await this.list(reference.uri, 'statuslist+jwt', issuer, await this.positions([reference.uri]));
     if (!list.ok) return [failed('status', list.problem)];
     if (reference.idx >= list.size) return [failed('status', `idx ${reference.idx} is outside the list (${list.size} entries)`)];

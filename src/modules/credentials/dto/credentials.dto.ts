@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ApiHideProperty, ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import { Allow, ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 export class IssueOptionsDto {
   /** Securing format (docs/credentials.md). */
@@ -105,7 +105,50 @@ export class VerifyOptionsDto {
   @IsOptional()
   @IsBoolean()
   requireAccreditation?: boolean;
+
+  /** Fail (check status) when a credentialStatus entry cannot be checked here (a list outside this network, or a mechanism this service does not know). */
+  @IsOptional()
+  @IsBoolean()
+  requireStatus?: boolean;
+
+  /** Fail (check schema) when a credentialSchema names a schema this region does not hold. */
+  @IsOptional()
+  @IsBoolean()
+  requireSchema?: boolean;
+
+  /** The option names the request carried that this service does not know (W3C VC API: reported as warnings, not refused). */
+  @ApiHideProperty()
+  @Allow()
+  unknownOptions?: string[];
 }
+
+const KNOWN_VERIFY_OPTIONS = new Set(['clockSkewSeconds', 'challenge', 'domain', 'allowReplay', 'purpose', 'requireAccreditation', 'requireStatus', 'requireSchema']);
+
+/**
+ * The W3C VC API lets a client send verification options a verifier does not know (`checks`,
+ * `expectedProofPurpose`, …): the known ones are validated, the others' names are kept aside,
+ * so the global ValidationPipe (forbidNonWhitelisted) does not refuse the request.
+ */
+function verifyOptionsOf({ obj }: { obj: Record<string, unknown> }): unknown {
+  const value = obj.options;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const known: Record<string, unknown> = {};
+  const unknownOptions: string[] = [];
+  for (const [key, option] of Object.entries(value)) {
+    if (KNOWN_VERIFY_OPTIONS.has(key)) known[key] = option;
+    else unknownOptions.push(key);
+  }
+  const options = plainToInstance(VerifyOptionsDto, known);
+  if (unknownOptions.length > 0) options.unknownOptions = unknownOptions.slice(0, 20);
+  return options;
+}
+
+const VERIFY_OPTIONS_SCHEMA = {
+  required: false,
+  allOf: [{ $ref: getSchemaPath(VerifyOptionsDto) }],
+  additionalProperties: true,
+  description: 'Known options are validated; any other option (e.g. "checks", "expectedProofPurpose") is accepted and reported as a warning `unknown-option`.',
+};
 
 export class VerifyRequestDto {
   /**
@@ -116,9 +159,11 @@ export class VerifyRequestDto {
   @IsOptional()
   verifiableCredential!: Record<string, unknown> | string;
 
+  @ApiProperty(VERIFY_OPTIONS_SCHEMA)
   @IsOptional()
+  @IsObject()
   @ValidateNested()
-  @Type(() => VerifyOptionsDto)
+  @Transform(verifyOptionsOf)
   options?: VerifyOptionsDto;
 }
 
@@ -131,9 +176,11 @@ export class VerifyPresentationRequestDto {
   @IsOptional()
   verifiablePresentation!: Record<string, unknown> | string;
 
+  @ApiProperty(VERIFY_OPTIONS_SCHEMA)
   @IsOptional()
+  @IsObject()
   @ValidateNested()
-  @Type(() => VerifyOptionsDto)
+  @Transform(verifyOptionsOf)
   options?: VerifyOptionsDto;
 }
 
