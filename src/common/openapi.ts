@@ -30,9 +30,13 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as 
 
 /** What any route can answer before or beside its own logic (docs/errors.md, "refused before any route runs"). */
 const GENERIC = {
-  any: { '400': 'problem+json: a malformed request (bad percent-encoding, invalid query parameters)', '500': 'problem+json: a fault of the service (logged in full; the answer carries the request id only)' },
+  any: {
+    '400': 'problem+json: a malformed request (bad percent-encoding, invalid query parameters)',
+    '431': "problem+json: the request line and headers exceed Node's limit (16 KiB)",
+    '500': 'problem+json: a fault of the service (logged in full; the answer carries the request id only)',
+  },
   body: { '400': 'problem+json: the body is not JSON, nests too deep, or has invalid fields (named in errors)', '413': 'problem+json: the body is larger than BODY_LIMIT_BYTES', '415': 'problem+json: a content-type other than application/json' },
-  pathParameter: { '414': 'problem+json: a path parameter over 4 096 characters' },
+  pathParameter: { '404': 'problem+json: nothing here by that name (an unknown id, region or DID)', '414': 'problem+json: a path parameter over 4 096 characters' },
   bearer: { '401': 'problem+json: no bearer token, or not one this route accepts' },
 } as const;
 
@@ -56,7 +60,8 @@ export function completeOpenApi(document: OpenAPIObject): OpenAPIObject {
       const operation = item[method];
       if (!operation) continue;
       const generic: Record<string, string> = { ...GENERIC.any };
-      if (operation.requestBody) Object.assign(generic, GENERIC.body);
+      // A body can be sent to any POST, even one that reads none: the framework checks its content-type and size.
+      if (operation.requestBody || method === 'post' || method === 'put' || method === 'patch') Object.assign(generic, GENERIC.body);
       if ((operation.parameters ?? []).some((p) => 'in' in p && p.in === 'path')) Object.assign(generic, GENERIC.pathParameter);
       if ((operation.security ?? []).some((requirement) => 'bearer' in requirement)) Object.assign(generic, GENERIC.bearer);
       for (const [status, description] of Object.entries(generic)) operation.responses[status] ??= { description };
