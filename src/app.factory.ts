@@ -10,6 +10,7 @@ import { AppModule } from './app.module.js';
 import { clientErrorHandler, frameworkErrors } from './common/framework-errors.js';
 import { boundedJsonParser } from './common/json-body.js';
 import { createLogger, PinoNestLogger } from './common/logger.js';
+import { completeOpenApi } from './common/openapi.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import { MetricsService } from './modules/metrics/metrics.service.js';
@@ -76,7 +77,7 @@ export async function createRegionApp(config: RegionConfig, log = createLogger(c
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.httpDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
-  const document = SwaggerModule.createDocument(
+  const document = completeOpenApi(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle(`Isthmus — region ${config.regionId}`)
@@ -87,7 +88,7 @@ export async function createRegionApp(config: RegionConfig, log = createLogger(c
       .setVersion('1')
       .addBearerAuth()
       .build(),
-  );
+  ));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiExtraModels, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiExtraModels, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse, getSchemaPath } from '@nestjs/swagger';
+import { problemContent } from '../../common/openapi.js';
 import type { FastifyReply } from 'fastify';
 import { CurrentIssuer, IssuerGuard, type IssuerPrincipal } from '../auth/issuer.guard.js';
 import { IssueRequestDto, IssueResponseDto, VerificationResultDto, VerifyOptionsDto, VerifyPresentationRequestDto, VerifyRequestDto } from './dto/credentials.dto.js';
@@ -27,6 +28,8 @@ export class CredentialsController {
   @ApiBadRequestResponse({ description: 'problem+json naming the invalid fields' })
   @ApiUnauthorizedResponse({ description: 'problem+json: no or unknown issuer API key' })
   @ApiForbiddenResponse({ description: 'problem+json: the issuer DID belongs to another tenant' })
+  @ApiConflictResponse({ description: 'problem+json: the issuer DID is deactivated, or lists no assertion key this region holds' })
+  @ApiUnprocessableEntityResponse({ description: "problem+json: the credential breaks this region's policy (protected claims) or its type's JSON Schema; errors name the fields" })
   issue(@CurrentIssuer() issuer: IssuerPrincipal, @Body() body: IssueRequestDto): Promise<IssueResponseDto> {
     return this.issuance.issue(issuer, body);
   }
@@ -51,7 +54,7 @@ export class CredentialsController {
     description: 'An SD-JWT with a key-binding JWT is a presentation: options.challenge and options.domain (or options.allowReplay) apply as on POST /presentations/verify.',
   })
   @ApiOkResponse({ type: VerificationResultDto, description: 'verified' })
-  @ApiBadRequestResponse({ type: VerificationResultDto, description: 'not verified: the same shape, with the failed checks in errors' })
+  @ApiResponse({ status: 400, description: 'not verified: the same shape, with the failed checks in errors; problem+json for a malformed request', content: { 'application/json': { schema: { $ref: getSchemaPath(VerificationResultDto) } }, ...problemContent } })
   async verify(@Body() body: VerifyRequestDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<VerificationResultDto> {
     const result = await this.verification.verify(body.verifiableCredential, body.options ?? undefined);
     void reply.status(result.verified ? 200 : 400);

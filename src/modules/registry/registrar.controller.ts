@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { CurrentIssuer, IssuerGuard, type IssuerPrincipal } from '../auth/issuer.guard.js';
 import { CreateDidRequestDto, CreateQueryDto, DeactivateDidRequestDto, UpdateDidRequestDto } from './dto/registrar.dto.js';
 import { RegistrationResultDto } from './dto/registry.dto.js';
@@ -26,6 +26,8 @@ export class RegistrarController {
   @ApiOperation({ summary: 'DIF Universal Registrar: update a DID this issuer created (set, add to or remove from its document).' })
   @ApiOkResponse({ type: RegistrationResultDto })
   @ApiForbiddenResponse({ description: 'problem+json: the DID belongs to another issuer' })
+  @ApiNotFoundResponse({ description: "problem+json: not a DID this region's registrar manages" })
+  @ApiConflictResponse({ description: 'problem+json: the DID is deactivated (final), or has no key this region holds' })
   update(@CurrentIssuer() issuer: IssuerPrincipal, @Body() body: UpdateDidRequestDto): Promise<RegistrationResultDto> {
     return this.registrar.update(issuer, body);
   }
@@ -35,6 +37,8 @@ export class RegistrarController {
   @ApiOperation({ summary: 'DIF Universal Registrar: deactivate a DID this issuer created. Final.' })
   @ApiOkResponse({ type: RegistrationResultDto })
   @ApiForbiddenResponse({ description: 'problem+json: the DID belongs to another issuer' })
+  @ApiNotFoundResponse({ description: "problem+json: not a DID this region's registrar manages" })
+  @ApiConflictResponse({ description: 'problem+json: the DID is deactivated (final), or has no key this region holds' })
   deactivate(@CurrentIssuer() issuer: IssuerPrincipal, @Body() body: DeactivateDidRequestDto): Promise<RegistrationResultDto> {
     return this.registrar.deactivate(issuer, body);
   }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiServiceUnavailableResponse, ApiBadGatewayResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiServiceUnavailableResponse, ApiBadGatewayResponse, ApiTags } from '@nestjs/swagger';
+import { problemContent } from '../../common/openapi.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemException, problemType } from '../../common/problem.js';
 import { parseOperation } from '../../domain/did/index.js';
@@ -24,6 +25,39 @@ const ERROR_STATUS: Record<string, { status: number; title: string }> = {
   INTERNAL_ERROR: { status: 500, title: 'Resolution failed' },
 };
 
+/** A signed DID operation (docs/did-method.md section 4), as `parseOperation` checks it. */
+const SIGNED_OPERATION_SCHEMA = {
+  type: 'object',
+  required: ['type', 'prev', 'home', 'rotationKeys', 'sig'],
+  additionalProperties: false,
+  properties: {
+    type: { type: 'string', enum: ['create', 'update', 'deactivate'] },
+    prev: { type: 'string', nullable: true, description: 'null for a create; else the base64url SHA-256 of the previous operation', example: null },
+    home: { type: 'string', example: 'eu' },
+    rotationKeys: { type: 'array', minItems: 1, items: { type: 'string', example: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK' } },
+    document: { type: 'object', description: 'the whole DID document (create, update); absent for a deactivate', additionalProperties: true },
+    sig: { type: 'string', description: 'Ed25519 or P-256 signature by a rotation key, unpadded base64url (86 characters)' },
+  },
+};
+
+/** A W3C DID Resolution result carrying an error (`didResolutionMetadata.error`) or a deactivated DID's last document. */
+const resolutionContent = (description: string) => ({
+  description,
+  content: {
+    [DID_RESOLUTION]: {
+      schema: {
+        type: 'object',
+        properties: {
+          '@context': { type: 'string' },
+          didDocument: { type: 'object', nullable: true, additionalProperties: true },
+          didDocumentMetadata: { type: 'object', additionalProperties: true },
+          didResolutionMetadata: { type: 'object', properties: { error: { type: 'object', properties: { type: { type: 'string' }, title: { type: 'string' }, detail: { type: 'string' } } } }, additionalProperties: true },
+        },
+      },
+    },
+  },
+});
+
 const CANONICAL: Record<string, string> = {
   invalidDid: 'INVALID_DID',
   notFound: 'NOT_FOUND',
@@ -47,8 +81,10 @@ export class RegistryController {
     summary: 'Submit a DID operation the client signed itself (docs/did-method.md).',
     description: 'The body is the signed operation. Updates and deactivations find their DID through `prev`.',
   })
-  @ApiBody({ schema: { type: 'object', additionalProperties: true } })
+  @ApiBody({ schema: SIGNED_OPERATION_SCHEMA })
   @ApiCreatedResponse({ type: RegistrationResultDto })
+  @ApiResponse({ status: 400, description: 'problem+json: not a well-formed operation, a bad signature, or a prev naming no operation', content: problemContent })
+  @ApiResponse({ status: 409, description: 'problem+json: the DID exists, prev is not the latest operation, or the DID is deactivated', content: problemContent })
   @ApiServiceUnavailableResponse({ description: "problem+json: the DID's home region is unreachable" })
   @ApiBadGatewayResponse({ description: "problem+json: the DID's home region answered with neither a success nor a refusal" })
   async submit(
@@ -76,6 +112,12 @@ export class RegistryController {
   @ApiParam({ name: 'did', example: 'did:isthmus:b7ijv2kwqzsfxcmh3d5oq4ae' })
   @ApiProduces(DID_RESOLUTION, DID_JSON, DID_LD_JSON)
   @ApiOkResponse({ description: 'the DID resolution result, or the document alone for application/did+json' })
+  @ApiResponse({ status: 400, description: 'INVALID_DID (a resolution result), or problem+json for invalid versionId/versionTime', content: { ...resolutionContent('').content, ...problemContent } })
+  @ApiResponse({ status: 404, ...resolutionContent('NOT_FOUND: no such DID or version') })
+  @ApiResponse({ status: 406, ...resolutionContent('REPRESENTATION_NOT_SUPPORTED: the Accept header allows none of the types') })
+  @ApiResponse({ status: 410, ...resolutionContent('the DID is deactivated: its last document, didDocumentMetadata.deactivated true') })
+  @ApiResponse({ status: 500, ...resolutionContent('INTERNAL_ERROR: the stored chain does not verify (no document is given)') })
+  @ApiResponse({ status: 501, ...resolutionContent('METHOD_NOT_SUPPORTED: a method other than isthmus, key and jwk') })
   async resolve(
     @Param('did') did: string,
     @Query() query: ResolveQueryDto,
@@ -103,6 +145,8 @@ export class RegistryController {
   @Get('identifiers/:did/log')
   @ApiOperation({ summary: "A DID's signed operations, each with an inclusion proof against the latest checkpoint." })
   @ApiOkResponse({ type: DidLogDto })
+  @ApiResponse({ status: 400, description: 'problem+json: not a did:isthmus identifier', content: problemContent })
+  @ApiResponse({ status: 404, description: 'problem+json: the DID is not registered', content: problemContent })
   log(@Param('did') did: string): Promise<DidLogDto> {
     return this.didLog.log(did);
   }

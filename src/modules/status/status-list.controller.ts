@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { StatusListReader } from './status-list-reader.js';
 
@@ -12,6 +12,7 @@ export class StatusListController {
   @ApiOperation({ summary: "A status list, from this region's ledger copy: a BitstringStatusListCredential (vc+jwt) or a status list token (statuslist+jwt)." })
   @ApiProduces('application/vc+jwt', 'application/statuslist+jwt')
   @ApiOkResponse({ description: 'the signed list; ETag per version, Cache-Control from its ttl and validity; 304 on If-None-Match', schema: { type: 'string' } })
+  @ApiResponse({ status: 304, description: 'not modified: If-None-Match names the current version (or *); no body' })
   @ApiNotFoundResponse({ description: 'problem+json: no such list in this region' })
   async serve(@Param('id') id: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const list = await this.reader.latest(id);

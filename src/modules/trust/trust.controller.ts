@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { NotFoundError } from '../../domain/errors.js';
 import { AdminGuard } from '../auth/admin.guard.js';
 import { AccreditIssuerDto, IssuerAccreditationsDto, TrustEntryResultDto, TrustListDto, WithdrawAccreditationDto } from './dto/trust.dto.js';
@@ -18,6 +18,7 @@ export class TrustController {
   @ApiCreatedResponse({ type: TrustEntryResultDto })
   @ApiBadRequestResponse({ description: 'problem+json naming the invalid fields' })
   @ApiUnauthorizedResponse({ description: 'problem+json: missing or wrong admin token' })
+  @ApiConflictResponse({ description: 'problem+json: the issuer DID is deactivated' })
   accredit(@Body() body: AccreditIssuerDto): Promise<TrustEntryResultDto> {
     return this.trust.accredit(body);
   }
