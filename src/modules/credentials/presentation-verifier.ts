@@ -29,6 +29,39 @@ export interface PresentationOptions {
 export type CredentialVerifier = (credential: unknown) => Promise<VerificationResultDto>;
 
 /**
+ * Verifies every credential of a presentation on its own (failures reported as
+ * `credential-<n>:<check>`), and that whoever presents is entitled to it: its subject, or the
+ * holder of the key it is bound to. `shapeProblem` refuses an entry before it is verified.
+ * Returns the credentials that passed, as the relying party may see them.
+ */
+export async function verifyPresented(
+  report: PresentationReport,
+  entries: readonly unknown[],
+  verifyCredential: CredentialVerifier,
+  holder: string,
+  presenterKey: JWK,
+  shapeProblem: (entry: unknown) => string | undefined = () => undefined,
+): Promise<Record<string, unknown>[]> {
+  const credentials: Record<string, unknown>[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const problem = shapeProblem(entry);
+    if (problem) {
+      report.fail(`credential-${i}:format`, problem);
+      continue;
+    }
+    const result = await verifyCredential(entry);
+    for (const error of result.errors) report.fail(`credential-${i}:${error.check}`, error.detail ?? '');
+    for (const warning of result.warnings) report.warn(`credential-${i}:${warning.check}`, warning.detail ?? '');
+    if (!result.credential) continue;
+    const notPresenter = presenterProblem(result.credential, holder, presenterKey);
+    if (notPresenter) report.fail(`credential-${i}:presenter`, notPresenter);
+    else credentials.push(result.credential);
+  }
+  report.pass('credentials', `${credentials.length} of ${entries.length} verified`);
+  return credentials;
+}
+
+/**
  * VC-JOSE-COSE presentations (docs/credentials.md, "Presentations"): vp+jwt, whose payload is
  * the VCDM 2.0 presentation, and vp+sd-jwt, an SD-JWT whose (disclosed) payload is. Either is
  * signed by an authentication key of the holder DID; nonce / aud / iat / exp are JWT claims
@@ -112,22 +145,7 @@ export class PresentationVerifier {
       report.pass('freshness', verdict.detail);
       if (verdict.waived) report.warn('freshness', verdict.waived);
     }
-    const credentials: Record<string, unknown>[] = [];
-    for (const [i, entry] of read.credentials.entries()) {
-      const problem = envelopedCredentialProblem(entry);
-      if (problem) {
-        report.fail(`credential-${i}:format`, problem);
-        continue;
-      }
-      const result = await verifyCredential(entry);
-      for (const error of result.errors) report.fail(`credential-${i}:${error.check}`, error.detail ?? '');
-      for (const warning of result.warnings) report.warn(`credential-${i}:${warning.check}`, warning.detail ?? '');
-      if (!result.credential) continue;
-      const notPresenter = presenterProblem(result.credential, holder, presenterKey);
-      if (notPresenter) report.fail(`credential-${i}:presenter`, notPresenter);
-      else credentials.push(result.credential);
-    }
-    report.pass('credentials', `${credentials.length} of ${read.credentials.length} verified`);
+    const credentials = await verifyPresented(report, read.credentials, verifyCredential, holder, presenterKey, envelopedCredentialProblem);
     return report.result({ ...read.presentation, holder, verifiableCredential: credentials });
   }
 

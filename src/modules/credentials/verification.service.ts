@@ -3,7 +3,7 @@ import { SDJwt } from '@sd-jwt/core';
 import { digest } from '@sd-jwt/crypto-nodejs';
 import type { JWK } from 'jose';
 import { unwrap } from '../../domain/credentials/envelope.js';
-import { presenterProblem, presentationFreshness } from '../../domain/credentials/presentation.js';
+import { presentationFreshness } from '../../domain/credentials/presentation.js';
 import { unreferencedDisclosure, verifyKeyBinding } from '../../domain/credentials/sd-jwt.js';
 import { isoOfNumericDate, readTimeClaims, timeClaimsProblem, type TimeClaims } from '../../domain/credentials/time-claims.js';
 import { issuerId, typesOf, typesOfVct, VCDM1_CONTEXT, VCDM2_CONTEXT } from '../../domain/credentials/vcdm.js';
@@ -18,7 +18,7 @@ import { TrustService } from '../trust/trust.service.js';
 import { applyForeignDisclosure } from '../../domain/policy/policy.js';
 import { SchemaRegistry } from './schema-registry.js';
 import { presentationFormatOf } from '../../domain/credentials/jose-presentation.js';
-import { PresentationVerifier } from './presentation-verifier.js';
+import { PresentationVerifier, verifyPresented } from './presentation-verifier.js';
 import type { VerificationCheckDto, VerificationResultDto } from './dto/credentials.dto.js';
 
 /** The allow-list check every JWS format starts with; the algorithm, or undefined when refused. */
@@ -261,18 +261,9 @@ export class VerificationService {
     else report.pass('holder-binding', holder);
     this.checkFreshness(report, claims, options, false);
     const embedded = Array.isArray(vp.verifiableCredential) ? vp.verifiableCredential : vp.verifiableCredential === undefined ? [] : [vp.verifiableCredential];
-    const credentials: Record<string, unknown>[] = [];
-    for (const [i, credential] of embedded.entries()) {
-      const result = await this.verify(credential, { clockSkewSeconds: options.clockSkewSeconds, purpose: options.purpose, requireAccreditation: options.requireAccreditation, requireStatus: options.requireStatus, requireSchema: options.requireSchema, allowReplay: options.allowReplay });
-      for (const error of result.errors) report.fail(`credential-${i}:${error.check}`, error.detail ?? '');
-      for (const warning of result.warnings) report.warn(`credential-${i}:${warning.check}`, warning.detail ?? '');
-      if (!result.credential) continue;
-      // Whoever presents must be the subject, or hold the key the credential is bound to.
-      const notPresenter = presenterProblem(result.credential, holder, presenterKey);
-      if (notPresenter) report.fail(`credential-${i}:presenter`, notPresenter);
-      else credentials.push(result.credential);
-    }
-    report.pass('credentials', `${credentials.length} of ${embedded.length} verified`);
+    const { clockSkewSeconds, purpose, requireAccreditation, requireStatus, requireSchema, allowReplay } = options;
+    const verifyOne = (credential: unknown) => this.verify(credential, { clockSkewSeconds, purpose, requireAccreditation, requireStatus, requireSchema, allowReplay });
+    const credentials = await verifyPresented(report, embedded, verifyOne, holder, presenterKey);
     return report.result({ ...vp, holder, verifiableCredential: credentials });
   }
 
