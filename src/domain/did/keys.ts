@@ -80,20 +80,21 @@ function powP58(x: bigint): bigint {
 const CURVE_D = mod(-121665n * power(121666n, FIELD - 2n));
 const SQRT_M1 = power(2n, (FIELD - 1n) / 4n);
 
-// Keys recur in every operation of a chain: remember the encodings already found good.
-const goodEd25519 = new Set<string>();
-const GOOD_ED25519_MAX = 4096;
-
 /** Why 32 bytes are not an acceptable Ed25519 public key, or null when they are. */
-function ed25519PointProblem(bytes: Uint8Array): string | null {
-  const key = Buffer.from(bytes).toString('hex');
-  if (goodEd25519.has(key)) return null;
-  const problem = decodeEd25519Point(bytes);
-  if (problem === null) {
-    if (goodEd25519.size >= GOOD_ED25519_MAX) goodEd25519.clear();
-    goodEd25519.add(key);
-  }
-  return problem;
+const ed25519PointProblem = (bytes: Uint8Array): string | null => decodeEd25519Point(bytes);
+
+// Keys recur: in a create as rotation key and as verification method, in every operation of a
+// chain, in every catch-up fold. A key found good is remembered with all its forms (bounded).
+const goodKeys = new Map<string, PublicKey>();
+const GOOD_KEYS_MAX = 8192;
+
+function remembered(id: string, check: () => PublicKey): PublicKey {
+  const known = goodKeys.get(id);
+  if (known) return known;
+  const key = check();
+  if (goodKeys.size >= GOOD_KEYS_MAX) goodKeys.clear();
+  goodKeys.set(id, key);
+  return key;
 }
 
 function decodeEd25519Point(bytes: Uint8Array): string | null {
@@ -134,6 +135,11 @@ export function validatePublicJwk(input: unknown): PublicKey {
   for (const member of PRIVATE_MEMBERS) {
     if (member in jwk) throw new InvalidKeyError(`publicKeyJwk must not contain the private member "${member}"`);
   }
+  if (typeof jwk.x !== 'string' || (jwk.y !== undefined && typeof jwk.y !== 'string')) return checkPublicJwk(jwk);
+  return remembered(`jwk ${String(jwk.kty)} ${String(jwk.crv)} ${jwk.x} ${String(jwk.y)}`, () => checkPublicJwk(jwk));
+}
+
+function checkPublicJwk(jwk: Record<string, unknown>): PublicKey {
   let clean: PublicJwk;
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') {
     const problem = ed25519PointProblem(fromBase64url(jwk.x, 32, 'publicKeyJwk.x'));
@@ -176,6 +182,10 @@ function toPublicKey(publicKey: KeyObject): PublicKey {
 /** Decodes a Multikey `publicKeyMultibase` (Ed25519, or compressed P-256 / P-384). */
 export function parseMultikey(multibase: unknown): PublicKey {
   if (typeof multibase !== 'string' || !multibase.startsWith('z')) throw new InvalidKeyError('publicKeyMultibase must be base58btc (a "z" prefix)');
+  return remembered(`multikey ${multibase}`, () => decodeMultikey(multibase));
+}
+
+function decodeMultikey(multibase: string): PublicKey {
   let bytes: Uint8Array;
   try {
     bytes = base58.decode(multibase.slice(1));

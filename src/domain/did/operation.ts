@@ -118,9 +118,36 @@ export function parseOperation(input: unknown): DidOperation {
     }
   });
   if (op.document) checkDocument(op.document);
-  const size = canonicalBytes(op).length;
+  deepFreeze(op);
+  const size = formsOf(op).signed.length;
   if (size > MAX_OPERATION_BYTES) fail(`the operation is ${size} bytes; at most ${MAX_OPERATION_BYTES} bytes (16 KiB) are accepted`);
   return op;
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const item of Object.values(value)) deepFreeze(item);
+}
+
+interface CanonicalForms {
+  /** JCS of the signed operation: hashed into its DID (a create) and the next operation's prev. */
+  readonly signed: Uint8Array;
+  /** JCS of the operation without sig: what the signature covers. */
+  readonly signing: Uint8Array;
+}
+
+// A parsed operation is frozen, so its canonical forms are computed once however many checks
+// (size, DID derivation, signature, prev) and replicas' catch-up folds need them.
+const canonicalForms = new WeakMap<object, CanonicalForms>();
+
+function formsOf(op: UnsignedOperation | DidOperation): CanonicalForms {
+  const known = canonicalForms.get(op);
+  if (known) return known;
+  const { sig: _sig, ...unsigned } = op as DidOperation;
+  const forms = { signed: canonicalBytes(op), signing: canonicalBytes(unsigned) };
+  if (Object.isFrozen(op)) canonicalForms.set(op, forms);
+  return forms;
 }
 
 function checkDocument(doc: OperationDocument): void {
@@ -157,21 +184,20 @@ function checkDocument(doc: OperationDocument): void {
 
 /** The bytes a signature covers: JCS of the operation without `sig`. */
 export function operationSigningBytes(op: UnsignedOperation | DidOperation): Uint8Array {
-  const { sig: _sig, ...unsigned } = op as DidOperation;
-  return canonicalBytes(unsigned);
+  return formsOf(op).signing;
 }
 
 const sha256 = (bytes: Uint8Array): Buffer => createHash('sha256').update(bytes).digest();
 
 /** base64url (unpadded) SHA-256 of the JCS bytes of the signed operation: the next op's `prev`. */
 export function operationHash(op: DidOperation): string {
-  return sha256(canonicalBytes(op)).toString('base64url');
+  return sha256(formsOf(op).signed).toString('base64url');
 }
 
 /** did:isthmus + first 24 chars of lowercase unpadded base32 of SHA-256(JCS(signed create)). */
 export function deriveDid(create: DidOperation): string {
   if (create.type !== 'create') throw new InvalidOperationError('a DID derives from its create operation');
-  return `did:isthmus:${base32nopad.encode(sha256(canonicalBytes(create))).toLowerCase().slice(0, 24)}`;
+  return `did:isthmus:${base32nopad.encode(sha256(formsOf(create).signed)).toLowerCase().slice(0, 24)}`;
 }
 
 /** Signs with a key held elsewhere (a KMS, a wallet): `sign` gets the signing bytes. */
