@@ -7,7 +7,8 @@ import { REGION_CONFIG } from '../../config/config.module.js';
 import { appendSignatures, cosignCheckpoint, MerkleFrontier, parseCheckpoint, parseNote, rootHash, verifyCosignature } from '../../domain/ledger/index.js';
 import type { GenesisRegion } from '../../domain/network/genesis.js';
 import { boundEvidence, clip, MAX_DETAIL, peerReason } from '../../domain/replication/bounds.js';
-import { checkChunkPrefix, checkConsistency, classifyCheckpoint, MirrorFault, stopsReplication, verifyChunk, verifyPeerCheckpoint, type AcceptedState, type ChunkStart, type SignedCheckpoint, type VerifiedChunk } from '../../domain/replication/mirror.js';
+import { checkChunkPrefix, checkConsistency, classifyCheckpoint, MirrorFault, stopsReplication, verifyPeerCheckpoint, type AcceptedState, type ChunkStart, type ServedEntry, type SignedCheckpoint, type VerifiedChunk } from '../../domain/replication/mirror.js';
+import { ChunkVerifier } from './chunk-verifier.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -83,6 +84,7 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
   private readonly running = new Map<string, Promise<void>>();
   private readonly rerun = new Set<string>();
   private stopped = false;
+  private readonly chunks = ChunkVerifier.create();
 
   constructor(
     @Inject(REGION_CONFIG) private readonly config: RegionConfig,
@@ -111,10 +113,11 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
     for (const peer of this.peers) this.schedule(peer.id, 0);
   }
 
-  onModuleDestroy(): Promise<unknown> {
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     for (const { timer } of this.timers.values()) clearTimeout(timer);
-    return Promise.allSettled([...this.running.values()]);
+    await Promise.allSettled([...this.running.values()]);
+    await this.chunks.close();
   }
 
   /**
@@ -250,24 +253,22 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
    * Fetches, verifies and stores the entries from the accepted size up to the (verified,
    * consistent) checkpoint in chunks of at most CHUNK entries, each proved a prefix of the
    * signed tree before it is stored in its own transaction: memory stays bounded whatever the
-   * gap, a crash loses at most the chunk in flight, and the event loop is yielded throughout.
+   * gap (one chunk in hand, the next in flight), a crash loses at most the chunk in flight, and
+   * the verification runs on a worker thread (or time-sliced in process) while the next chunk
+   * and its consistency proof are fetched.
    */
   private async catchUp(peer: GenesisRegion, progress: PeerProgress, accepted: AcceptedState, checkpoint: SignedCheckpoint): Promise<void> {
     progress.catchUp = { from: accepted.size, stored: accepted.size, target: checkpoint.size, startedAt: Date.now() };
     const pause = timeSlicer(SLICE_MS);
     let start: ChunkStart = accepted;
-    while (start.size < checkpoint.size && !this.stopped) {
-      const end = Math.min(start.size + CHUNK, checkpoint.size);
-      const served = await this.client.entries(peer.id, peer.url, peer.id, start.size, end).catch((error: unknown) => {
-        if (error instanceof PeerAnswerTooLargeError) throw new MirrorFault('invalid-entries', `log ${peer.id} served one entry of more than ${error.limit} bytes after index ${start.size}`);
-        throw error;
-      });
-      if (served.length !== end - start.size) throw new MirrorFault('invalid-entries', `log ${peer.id} served ${served.length} entries where ${end - start.size} were due from ${start.size}`);
-      const chunk = await verifyChunk(peer.id, start, served, (dids) => this.chainsOf(dids), { governanceKey: peer.governanceKey, pause });
+    let next = start.size < checkpoint.size ? this.fetchChunk(peer, start.size, checkpoint) : undefined;
+    while (next && !this.stopped) {
+      const { served, end, proof } = await next;
+      next = end < checkpoint.size ? this.fetchChunk(peer, end, checkpoint) : undefined;
+      const chunk = await this.chunks.verify(peer.id, start, served, (dids) => this.chainsOf(dids), { governanceKey: peer.governanceKey, pause });
       // Only a proved prefix of the signed tree is stored.
-      const proof = end < checkpoint.size ? await this.client.consistency(peer.id, peer.url, peer.id, end, checkpoint.size) : [];
       checkChunkPrefix(peer.id, chunk.frontier, checkpoint, proof);
-      if (!(await this.storeChunk(peer.id, start, chunk, end === checkpoint.size ? checkpoint : undefined))) return;
+      if (!(await this.storeChunk(peer.id, start, chunk, end === checkpoint.size ? checkpoint : undefined))) break;
       progress.catchUp.stored = end;
       this.metrics.logSize.set({ log: peer.id }, end);
       this.metrics.lagEntries.set({ log: peer.id }, Math.max(0, progress.seenSize - end));
@@ -280,6 +281,27 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
     this.metrics.catchUpRate.set({ log: peer.id }, 0);
     this.metrics.catchUpEta.set({ log: peer.id }, 0);
     if (start.size > accepted.size) this.log.info({ log: peer.id, from: accepted.size, to: start.size }, 'replicated entries');
+  }
+
+  /**
+   * The entries from `from` (at most CHUNK) and the consistency proof from their end to the
+   * checkpoint. Started ahead of need, so its failure is observed only when it is awaited.
+   */
+  private fetchChunk(peer: GenesisRegion, from: number, checkpoint: SignedCheckpoint): Promise<{ served: ServedEntry[]; end: number; proof: Uint8Array[] }> {
+    const end = Math.min(from + CHUNK, checkpoint.size);
+    const fetched = (async () => {
+      const [served, proof] = await Promise.all([
+        this.client.entries(peer.id, peer.url, peer.id, from, end).catch((error: unknown) => {
+          if (error instanceof PeerAnswerTooLargeError) throw new MirrorFault('invalid-entries', `log ${peer.id} served one entry of more than ${error.limit} bytes after index ${from}`);
+          throw error;
+        }),
+        end < checkpoint.size ? this.client.consistency(peer.id, peer.url, peer.id, end, checkpoint.size) : Promise.resolve([]),
+      ]);
+      if (served.length !== end - from) throw new MirrorFault('invalid-entries', `log ${peer.id} served ${served.length} entries where ${end - from} were due from ${from}`);
+      return { served, end, proof };
+    })();
+    fetched.catch(() => undefined);
+    return fetched;
   }
 
   /** The stored chains of the DIDs a chunk touches, in one query. */
