@@ -6,6 +6,7 @@ export {
   MerkleFrontier,
   nodeHash,
   rootHash,
+  SubtreeMemo,
   verifyConsistency,
   verifyInclusion,
   type ConsistencyClaim,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { consistencyProof, inclusionProof, leafHash, MerkleFrontier, rootHash, verifyConsistency, verifyInclusion } from './merkle.js';
+import { consistencyProof, inclusionProof, leafHash, MerkleFrontier, rootHash, SubtreeMemo, verifyConsistency, verifyInclusion } from './merkle.js';
 
 const vectors = JSON.parse(readFileSync(new URL('../../../test/vectors/ledger/merkle.json', import.meta.url), 'utf8')) as {
   leaves: string[];
@@ -103,5 +103,32 @@ describe('consistency proofs', () => {
     const forked = [...leaves.slice(0, 5), leafHash(Buffer.from('forged')), ...leaves.slice(6)];
     const proof = consistencyProof(forked, 8, 20);
     expect(verifyConsistency({ from: 8, to: 20, fromRoot: rootHash(leaves.slice(0, 8)), toRoot: rootHash(forked), proof })).toBe(false);
+  });
+});
+
+describe('proofs served with remembered subtree hashes (SubtreeMemo)', () => {
+  const leaves = Array.from({ length: 1500 }, (_, i) => leafHash(Buffer.from(`leaf ${i}`)));
+
+  it('are the proofs computed from the leaves alone, as the log grows and the memo is reused', () => {
+    const memo = new SubtreeMemo();
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 1500 }), fc.nat(), fc.nat(), (to, a, b) => {
+        const from = 1 + (a % to);
+        const index = b % to;
+        expect(consistencyProof(leaves, from, to, memo)).toEqual(consistencyProof(leaves, from, to));
+        expect(inclusionProof(leaves, index, to, memo)).toEqual(inclusionProof(leaves, index, to));
+      }),
+      { numRuns: 80, seed: 9162 },
+    );
+    // Only complete, aligned subtrees of 256 leaves or more are kept: at most 5 + 2 + 1 for 1,500 leaves.
+    expect(memo.size).toBeGreaterThan(0);
+    expect(memo.size).toBeLessThanOrEqual(8);
+  });
+
+  it('forgets everything past its bound instead of growing', () => {
+    const memo = new SubtreeMemo(2);
+    consistencyProof(leaves, 700, 1500, memo);
+    expect(memo.size).toBeLessThanOrEqual(2);
+    expect(consistencyProof(leaves, 700, 1500, memo)).toEqual(consistencyProof(leaves, 700, 1500));
   });
 });

@@ -27,12 +27,42 @@ export function rootHash(leaves: readonly Uint8Array[]): Uint8Array {
   return frontier.root();
 }
 
+/**
+ * Hashes of complete subtrees of one log (2^h leaves from a multiple of 2^h), remembered across
+ * proofs: a log only grows, so they never change. With it a proof hashes O(256 · log n) nodes
+ * instead of O(n): serving a proof to a catching-up peer or a verifier stays cheap at any size.
+ */
+export class SubtreeMemo {
+  /** Only subtrees of at least this many leaves are kept (one per 256 leaves and level above). */
+  static readonly MIN_LEAVES = 256;
+  private readonly hashes = new Map<string, Uint8Array>();
+
+  constructor(private readonly max = 1 << 20) {}
+
+  get size(): number {
+    return this.hashes.size;
+  }
+
+  /** @internal */
+  lookup(start: number, n: number, compute: () => Uint8Array): Uint8Array {
+    if (n < SubtreeMemo.MIN_LEAVES || (n & (n - 1)) !== 0 || start % n !== 0) return compute();
+    const key = `${start}+${n}`;
+    const known = this.hashes.get(key);
+    if (known) return known;
+    const hash = compute();
+    if (this.hashes.size >= this.max) this.hashes.clear();
+    this.hashes.set(key, hash);
+    return hash;
+  }
+}
+
 /** MTH of leaves[start, end), recursively as the RFC defines it. */
-function subtreeRoot(leaves: readonly Uint8Array[], start: number, end: number): Uint8Array {
+function subtreeRoot(leaves: readonly Uint8Array[], start: number, end: number, memo?: SubtreeMemo): Uint8Array {
   const n = end - start;
   if (n === 1) return leaves[start]!;
   const k = split(n);
-  return nodeHash(subtreeRoot(leaves, start, start + k), subtreeRoot(leaves, start + k, end));
+  const compute = () => nodeHash(subtreeRoot(leaves, start, start + k, memo), subtreeRoot(leaves, start + k, end, memo));
+  return memo ? memo.lookup(start, n, compute) : compute();
 }
 
 function checkSize(leaves: readonly Uint8Array[], size: number, what: string): void {
@@ -42,7 +72,7 @@ function checkSize(leaves: readonly Uint8Array[], size: number, what: string): v
 }
 
 /** PATH(m, D[n]) of RFC 9162 2.1.3.1: the audit path of leaf `index` in the tree of `size`. */
-export function inclusionProof(leaves: readonly Uint8Array[], index: number, size: number): Uint8Array[] {
+export function inclusionProof(leaves: readonly Uint8Array[], index: number, size: number, memo?: SubtreeMemo): Uint8Array[] {
   checkSize(leaves, size, 'size');
   if (!Number.isSafeInteger(index) || index < 0 || index >= size) throw new InvalidInputError(`index ${index} is not below the tree size ${size}`);
   const path: Uint8Array[] = [];
@@ -53,10 +83,10 @@ export function inclusionProof(leaves: readonly Uint8Array[], index: number, siz
   while (end - start > 1) {
     const k = split(end - start);
     if (m < k) {
-      stack.push(subtreeRoot(leaves, start + k, end));
+      stack.push(subtreeRoot(leaves, start + k, end, memo));
       end = start + k;
     } else {
-      stack.push(subtreeRoot(leaves, start, start + k));
+      stack.push(subtreeRoot(leaves, start, start + k, memo));
       start += k;
       m -= k;
     }
@@ -67,7 +97,7 @@ export function inclusionProof(leaves: readonly Uint8Array[], index: number, siz
 }
 
 /** PROOF(m, D[n]) of RFC 9162 2.1.4.1: proves the tree of size `from` is a prefix of `to`. */
-export function consistencyProof(leaves: readonly Uint8Array[], from: number, to: number): Uint8Array[] {
+export function consistencyProof(leaves: readonly Uint8Array[], from: number, to: number, memo?: SubtreeMemo): Uint8Array[] {
   checkSize(leaves, to, 'size');
   if (!Number.isSafeInteger(from) || from < 1 || from > to) throw new InvalidInputError(`from ${from} must be between 1 and ${to}`);
   if (from === to) return [];
@@ -75,16 +105,16 @@ export function consistencyProof(leaves: readonly Uint8Array[], from: number, to
   const subproof = (m: number, start: number, end: number, complete: boolean): void => {
     const n = end - start;
     if (m === n) {
-      if (!complete) out.push(subtreeRoot(leaves, start, end));
+      if (!complete) out.push(subtreeRoot(leaves, start, end, memo));
       return;
     }
     const k = split(n);
     if (m <= k) {
       subproof(m, start, start + k, complete);
-      out.push(subtreeRoot(leaves, start + k, end));
+      out.push(subtreeRoot(leaves, start + k, end, memo));
     } else {
       subproof(m - k, start + k, end, false);
-      out.push(subtreeRoot(leaves, start, start + k));
+      out.push(subtreeRoot(leaves, start, start + k, memo));
     }
   };
   subproof(from, 0, to, true);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
-import { consistencyProof, inclusionProof, rootHash } from '../../domain/ledger/index.js';
+import { consistencyProof, inclusionProof, rootHash, SubtreeMemo } from '../../domain/ledger/index.js';
 import { NetworkService } from '../network/network.service.js';
 import type { ConsistencyProofDto, EntriesPageDto, InclusionProofDto, LedgerKeysDto } from './dto/ledger.dto.js';
 import { LedgerRepository } from './ledger.repository.js';
@@ -12,6 +12,7 @@ const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64')
 export class LedgerService {
   /** Leaf hashes per log: the log is append-only, so the cache only ever grows. */
   private readonly leaves = new Map<string, Uint8Array[]>();
+  private readonly memos = new Map<string, SubtreeMemo>();
 
   constructor(
     private readonly repository: LedgerRepository,
@@ -58,14 +59,14 @@ export class LedgerService {
       size: treeSize,
       leafHash: b64(leaves[index]!),
       rootHash: root,
-      proof: inclusionProof(leaves, index, treeSize).map(b64),
+      proof: inclusionProof(leaves, index, treeSize, this.memoOf(region)).map(b64),
     };
   }
 
   async consistency(region: string, from: number, to: number): Promise<ConsistencyProofDto> {
     if (from > to) throw new InvalidInputError(`from (${from}) must not exceed to (${to})`, { errors: [{ pointer: '/from', detail: 'must not exceed to' }] });
     const leaves = await this.leafHashes(region, to);
-    return { from, to, proof: from === 0 || from === to ? [] : consistencyProof(leaves, from, to).map(b64) };
+    return { from, to, proof: from === 0 || from === to ? [] : consistencyProof(leaves, from, to, this.memoOf(region)).map(b64) };
   }
 
   /** Root of the tree of the given size, from the entry row that ends it. */
@@ -99,6 +100,13 @@ export class LedgerService {
     }
     if (cached.length < size) throw new NotFoundError(`log "${region}" has ${cached.length} entries here, fewer than ${size}`);
     return cached;
+  }
+
+  /** The complete-subtree hashes of a log, kept across proofs (they never change). */
+  private memoOf(region: string): SubtreeMemo {
+    let memo = this.memos.get(region);
+    if (!memo) this.memos.set(region, (memo = new SubtreeMemo()));
+    return memo;
   }
 
   private knownRegion(region: string): void {
