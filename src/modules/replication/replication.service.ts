@@ -44,6 +44,8 @@ interface CatchUp {
 
 /** Entries per chunk: one page of the peer's entries endpoint, one transaction (short: SQLite writes hold the event loop), one consistency proof. */
 const CHUNK = 500;
+/** Entries per storage transaction: a chunk is stored in a few short ones, the event loop yielded between them. */
+const STORE_BATCH = 100;
 /** Longest stretch of verification work between two yields of the event loop. */
 const SLICE_MS = 8;
 
@@ -312,26 +314,43 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   /**
-   * Stores one verified chunk and moves the head, in one transaction under the log's lock;
-   * with the checkpoint it ends on (the last chunk), stores that too, cosigned. False when
-   * another replica of this region moved the head first (the next round re-reads).
+   * Stores one verified chunk and moves the head under the log's lock, in transactions of at
+   * most STORE_BATCH entries with the event loop yielded between them (a SQLite transaction
+   * holds the event loop while it runs): every prefix of a proved prefix of the signed tree is
+   * one too, so each batch moves the head to a size that may be served. With the checkpoint it
+   * ends on (the last chunk), the last batch stores that too, cosigned. False when another
+   * replica of this region moved the head first (the next round re-reads).
    */
   private async storeChunk(log: string, start: ChunkStart, chunk: VerifiedChunk, checkpoint: SignedCheckpoint | undefined): Promise<boolean> {
     const cosignature = checkpoint && cosignCheckpoint(checkpoint.body, this.network.keys.cosignerKey, Math.floor(Date.now() / 1000));
-    return this.ledger.withLogLock(log, async (tx, head) => {
-      if (head.size !== start.size) return false;
-      if (chunk.entries.length > 0) {
-        await this.ledger.insertEntries(
-          tx,
-          chunk.entries.map((e) => ({ log, index: e.index, kind: e.kind, did: e.did, ref: e.ref, time: e.time, entry: e.entryJcs, leafHash: e.leafHash, rootHash: e.rootHash })),
-          { log, size: chunk.frontier.size, rootHash: chunk.frontier.rootBase64(), frontier: JSON.stringify(chunk.frontier.toJSON()), updatedAt: chunk.entries.at(-1)!.time },
-        );
-      }
-      if (checkpoint) {
-        await this.ledger.insertCheckpoint(tx, { log, size: checkpoint.size, rootHash: Buffer.from(checkpoint.rootHash).toString('base64'), note: appendSignatures(checkpoint.note, [cosignature!]), createdAt: new Date().toISOString() });
-      }
-      return true;
-    });
+    const frontier = start.frontier.copy();
+    let size = start.size;
+    let offset = 0;
+    do {
+      const batch = chunk.entries.slice(offset, offset + STORE_BATCH);
+      offset += batch.length;
+      for (const e of batch) frontier.append(new Uint8Array(Buffer.from(e.leafHash, 'base64')));
+      const last = offset === chunk.entries.length;
+      const from = size;
+      const stored = await this.ledger.withLogLock(log, async (tx, head) => {
+        if (head.size !== from) return false;
+        if (batch.length > 0) {
+          await this.ledger.insertEntries(
+            tx,
+            batch.map((e) => ({ log, index: e.index, kind: e.kind, did: e.did, ref: e.ref, time: e.time, entry: e.entryJcs, leafHash: e.leafHash, rootHash: e.rootHash })),
+            { log, size: frontier.size, rootHash: frontier.rootBase64(), frontier: JSON.stringify(frontier.toJSON()), updatedAt: batch.at(-1)!.time },
+          );
+        }
+        if (checkpoint && last) {
+          await this.ledger.insertCheckpoint(tx, { log, size: checkpoint.size, rootHash: Buffer.from(checkpoint.rootHash).toString('base64'), note: appendSignatures(checkpoint.note, [cosignature!]), createdAt: new Date().toISOString() });
+        }
+        return true;
+      });
+      if (!stored) return false;
+      size = frontier.size;
+      if (!last) await yieldEventLoop();
+    } while (offset < chunk.entries.length);
+    return true;
   }
 
   /** Takes the peer's cosignature of this region's checkpoint and adds it to our note. */
