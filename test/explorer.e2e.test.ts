@@ -59,6 +59,8 @@ beforeAll(async () => {
   const second = await post(base('eu'), '/trust/issuers', { issuer: updated, credentialTypes: ['DiplomaSupplement'] }, ADMIN_TOKEN);
   withdrawnAccreditation = second.body.entry.id;
   expect((await post(base('eu'), '/trust/withdrawals', { accreditation: withdrawnAccreditation }, ADMIN_TOKEN)).status).toBe(201);
+  const apKey = (await post(base('ap'), '/admin/issuers', { name: 'University of Osaka' }, ADMIN_TOKEN)).body.apiKey;
+  expect((await post(base('ap'), '/1.0/create?method=isthmus', {}, apKey)).status).toBe(201);
   await synced();
 }, 120_000);
 

@@ -385,6 +385,14 @@ function checkAnswer(op: Operation, req: FuzzRequest, answer: Answer): void {
       expect(JSON.parse(answer.text), where).toMatchObject({ didResolutionMetadata: { error: expect.anything() } });
       return;
     }
+    if (/^text\/html/.test(answer.contentType)) {
+      // The explorer's error pages (docs/explorer.md): HTML where the operation documents it, escaped, no internals.
+      expect(declared?.content?.['text/html'], `an HTML answer the operation does not document: ${where}`).toBeDefined();
+      expect(answer.text, where).toMatch(/^<!doctype html>/);
+      expect(answer.text, `a stack trace: ${where}`).not.toMatch(/\bat .*\.(js|ts):\d+/);
+      expect(answer.text, `markup from the request: ${where}`).not.toMatch(/<script|<svg[^>]*onload|<img/i);
+      return;
+    }
     expect(answer.contentType, `not problem+json: ${where}`).toMatch(/^application\/problem\+json/);
     const problem = JSON.parse(answer.text);
     expect(problem, where).toMatchObject({ type: expect.stringMatching(/^https:\/\//), title: expect.any(String), status: answer.status, detail: expect.any(String) });

@@ -34,8 +34,9 @@ describe('entriesChart', () => {
     expect(entriesChart([], ['<b>']).text).not.toContain('<b>');
   });
 
-  it('chooses minutes, hours, days or months so that there are a few dozen buckets', () => {
+  it('chooses seconds, minutes, hours, days or months so that there are a few dozen buckets', () => {
     expect(bucketLength(null, null)).toBe(16);
+    expect(bucketLength('2026-12-01T00:00:00Z', '2026-12-01T00:01:00Z')).toBe(19);
     expect(bucketLength('2026-12-01T00:00:00Z', '2026-12-01T01:00:00Z')).toBe(16);
     expect(bucketLength('2026-12-01T00:00:00Z', '2026-12-02T00:00:00Z')).toBe(13);
     expect(bucketLength('2026-12-01T00:00:00Z', '2026-12-20T00:00:00Z')).toBe(10);

@@ -11,13 +11,14 @@ export interface BucketCount {
  * How long a prefix of RFC 3339 times makes a bucket, so that the span between the first and
  * the last entry is cut into a few dozen buckets at most: minutes, hours, days or months.
  */
-export function bucketLength(first: string | null, last: string | null): 7 | 10 | 13 | 16 {
+export function bucketLength(first: string | null, last: string | null): 7 | 10 | 13 | 16 | 19 {
   if (first === null || last === null) return 16;
   const span = Date.parse(last) - Date.parse(first);
   if (!(span <= 90 * 86_400_000)) return 7;
   if (span > 2 * 86_400_000) return 10;
   if (span > 2 * 3_600_000) return 13;
-  return 16;
+  if (span > 2 * 60_000) return 16;
+  return 19;
 }
 
 const COLORS = ['#1f6feb', '#d1242f', '#1a7f37', '#9a6700', '#8250df', '#bf3989'];
