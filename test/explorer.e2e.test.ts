@@ -5,8 +5,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, ensureChromium } from './support/browser.js';
 import { postJson as post } from './support/http.js';
-import { getJson, logStatus, startTwoRegions, waitFor, type TwoRegions } from './support/network.js';
+import { dbOf, getJson, logStatus, startTwoRegions, waitFor, type TwoRegions } from './support/network.js';
 import { ADMIN_TOKEN } from './support/region.js';
+import { tamperWithLedger } from './support/tamper.js';
 
 // The ledger explorer (docs/explorer.md) against two live regions: what a person sees on each
 // page equals what the JSON API says, hostile input is escaped, errors are HTML pages.
@@ -139,10 +140,15 @@ describe.skipIf('skip' in browserFound)('explorer pages in Chromium', () => {
   let browser: Browser;
   let tab: Page;
   const dialogs: string[] = [];
+  /** What the browser refused under the page's Content-Security-Policy: nothing, the page needs nothing else. */
+  const violations: string[] = [];
 
   beforeAll(async () => {
     browser = await chromium.launch({ executablePath: (browserFound as { path: string }).path, args: CHROMIUM_ARGS });
     tab = await browser.newPage();
+    tab.on('console', (message) => {
+      if (/Content.Security.Policy/i.test(message.text())) violations.push(message.text());
+    });
     tab.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
@@ -150,6 +156,7 @@ describe.skipIf('skip' in browserFound)('explorer pages in Chromium', () => {
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
+    expect(violations).toEqual([]);
   });
 
   const text = (selector: string) => tab.locator(selector).first().innerText();
@@ -168,6 +175,8 @@ describe.skipIf('skip' in browserFound)('explorer pages in Chromium', () => {
     // The newest checkpoint of each log: signed by its writer and cosigned by the other region.
     expect(await text('section[data-log=eu] [data-signer=eu-log]')).toMatch(/signed by eu .*: verified/);
     expect(await text('section[data-log=eu] [data-signer=ap-cosigner]')).toMatch(/cosigned by ap .*: verified at \d{4}-/);
+    // The inline style sheet applies: its hash is the one the CSP allows.
+    expect(await tab.locator('header').evaluate((e) => (globalThis as unknown as { getComputedStyle(e: unknown): { display: string } }).getComputedStyle(e).display)).toBe('flex');
     if (process.env.EXPLORER_SCREENSHOT) await tab.screenshot({ path: 'docs/explorer-home.png', fullPage: true });
   });
 
@@ -267,3 +276,20 @@ describe.skipIf('skip' in browserFound)('explorer pages in Chromium', () => {
   });
 });
 
+
+describe('a ledger copy altered in the database', () => {
+  it('shows the consistency check as failed', async () => {
+    const db = dbOf(net.eu);
+    const [{ root_hash: kept }] = (await db.query("SELECT root_hash FROM ledger_entry WHERE log = 'eu' AND idx = 1")) as { root_hash: string }[];
+    const size = (await (await fetch(`${base('eu')}/ledger/eu/checkpoint`)).text()).split('\n')[1];
+    const consistency = async () => /<p data-field="consistency">[^]*?<span class="(verified|failed)">/.exec(await (await page('eu', `/explorer/logs/eu/checkpoints/${size}?from=2`)).text())?.[1];
+    expect(await consistency()).toBe('verified');
+    const forged = Buffer.alloc(32, 7).toString('base64');
+    await tamperWithLedger(db, `UPDATE ledger_entry SET root_hash = '${forged}' WHERE log = 'eu' AND idx = 1`);
+    try {
+      expect(await consistency()).toBe('failed');
+    } finally {
+      await tamperWithLedger(db, `UPDATE ledger_entry SET root_hash = '${kept}' WHERE log = 'eu' AND idx = 1`);
+    }
+  });
+});
