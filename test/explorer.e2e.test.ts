@@ -204,6 +204,7 @@ describe.skipIf('skip' in browserFound)('explorer pages in Chromium', () => {
     expect(await text('[data-field=leafHash]')).toBe(stored.entries[0].leafHash);
     expect(await text('[data-field=kind]')).toBe('did-op');
     expect(await text('[data-field=inclusion]')).toMatch(/^verified in the checkpoint of size \d+/);
+    expect(await text('.pager')).toBe(`← entry ${index - 1} · entry ${index + 1} →`);
     // The checkpoint that includes it, consistent with the one before.
     await tab.locator('[data-field=inclusion] a').click();
     await tab.waitForURL(/\/checkpoints\//);
@@ -212,6 +213,8 @@ describe.skipIf('skip' in browserFound)('explorer pages in Chromium', () => {
     expect(await text('[data-field=rootHash]')).toBe(note.split('\n')[2]);
     expect(await text('[data-field=consistency]')).toMatch(/is a prefix of this one: verified/);
     expect(await text('[data-signer=ap-cosigner]')).toMatch(/verified/);
+    const previous = Number(/\d+/.exec(await text('a[rel=prev]'))![0]);
+    expect(await text('[data-field=consistency]')).toContain(`The tree of size ${previous} `);
     // Against an earlier size chosen in the form.
     await tab.locator('input[name=from]').fill('1');
     await tab.locator('form:not(.search) button').click();

@@ -58,6 +58,8 @@ export interface DidView {
 
 export interface EntryView {
   readonly line: EntryLine;
+  /** How many entries of the log this region holds (for the link to the next one). */
+  readonly logSize: number;
   readonly leafHash: string;
   readonly entry: Record<string, unknown>;
   readonly inclusion: { readonly size: number; readonly rootHash: string; readonly proof: readonly string[]; readonly verified: boolean } | null;
@@ -69,6 +71,8 @@ export interface CheckpointPage {
   readonly note: string;
   readonly createdAt: string;
   readonly latestSize: number;
+  /** The size of the stored checkpoint before this one, if any. */
+  readonly previousSize: number | null;
   readonly consistency: ConsistencyResult | null;
 }
 
@@ -170,7 +174,7 @@ export class ExplorerService {
       const proof = await this.ledger.inclusion(log, index, latest.size);
       inclusion = { size: proof.size, rootHash: proof.rootHash, proof: proof.proof, verified: inclusionVerified(proof, checkpointView(latest.note, log, this.network.genesis.regions).rootHash) };
     }
-    return { line: lineOf(row), leafHash: row.leafHash, entry: JSON.parse(row.entry) as Record<string, unknown>, inclusion };
+    return { line: lineOf(row), logSize: (await this.entries.head(log)).size, leafHash: row.leafHash, entry: JSON.parse(row.entry) as Record<string, unknown>, inclusion };
   }
 
   async checkpoint(log: string, size: number, from?: number): Promise<CheckpointPage> {
@@ -181,13 +185,14 @@ export class ExplorerService {
       throw new InvalidInputError(`from (${from}) must not exceed the checkpoint's size (${size})`, { errors: [{ pointer: '/from', detail: 'must not exceed the size' }] });
     }
     const view = checkpointView(stored.note, log, this.network.genesis.regions);
-    const start = from ?? (await this.repository.previousCheckpointSize(log, size));
+    const previousSize = await this.repository.previousCheckpointSize(log, size);
+    const start = from ?? previousSize;
     let consistency: ConsistencyResult | null = null;
     if (start !== null) {
       const proof = await this.ledger.consistency(log, start, size);
       consistency = checkConsistency(start, size, await this.ledger.rootAt(log, start), view.rootHash, proof.proof);
     }
-    return { log, view, note: stored.note, createdAt: stored.createdAt, latestSize: latest.size, consistency };
+    return { log, view, note: stored.note, createdAt: stored.createdAt, latestSize: latest.size, previousSize, consistency };
   }
 
   async statusLists(): Promise<{ id: string; log: string; index: number; versions: number }[]> {

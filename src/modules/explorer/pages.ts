@@ -160,7 +160,7 @@ ${line.kind === 'status-list' && line.ref ? html`<dt>status list</dt><dd><a clas
 <dt>leaf hash</dt><dd><code data-field="leafHash">${view.leafHash}</code></dd>
 <dt>inclusion</dt><dd data-field="inclusion">${view.inclusion ? html`${result(view.inclusion.verified ? 'verified' : 'failed')} in the <a href="${checkpointHref(line.log, view.inclusion.size)}">checkpoint of size ${view.inclusion.size}</a> (root <code>${view.inclusion.rootHash}</code>, ${view.inclusion.proof.length} proof hashes)` : html`<span class="pending">pending</span>: no checkpoint covers it yet here`}</dd>
 </dl>
-${line.index > 0 ? html`<p><a rel="prev" href="${entryHref(line.log, line.index - 1)}">← entry ${line.index - 1}</a></p>` : ''}
+<p class="pager">${line.index > 0 ? html`<a rel="prev" href="${entryHref(line.log, line.index - 1)}">← entry ${line.index - 1}</a>` : ''}${line.index > 0 && line.index + 1 < view.logSize ? ' · ' : ''}${line.index + 1 < view.logSize ? html`<a rel="next" href="${entryHref(line.log, line.index + 1)}">entry ${line.index + 1} →</a>` : ''}</p>
 <h2>Entry</h2>
 ${json(view.entry)}`;
   return layout(region, `Entry ${line.log} #${line.index}`, body, [
@@ -177,6 +177,7 @@ export function checkpointPage(region: string, page: CheckpointPage): string {
 <dt>root hash</dt><dd><code data-field="rootHash">${view.rootHash}</code></dd>
 <dt>stored here</dt><dd>${page.createdAt}</dd>
 <dt>newest size here</dt><dd>${page.latestSize === view.size ? html`${page.latestSize} (this is the newest)` : html`<a href="${checkpointHref(page.log, page.latestSize)}">${page.latestSize}</a>`}</dd>
+<dt>previous checkpoint</dt><dd>${page.previousSize === null ? 'none' : html`<a rel="prev" href="${checkpointHref(page.log, page.previousSize)}">size ${page.previousSize}</a>`}</dd>
 </dl>
 <h2>Signatures</h2>
 ${signersList(view.signers, view.unknownSigners)}
