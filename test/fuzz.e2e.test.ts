@@ -364,6 +364,9 @@ function send(req: FuzzRequest): Promise<Answer> {
 
 const clip = (text: string): string => (text.length > 300 ? `${text.slice(0, 240)}…(${text.length} chars)…${text.slice(-40)}` : text);
 
+/** Explorer error pages seen (HTML 4xx): the fuzzing reaches past the framework into the explorer's own checks. */
+let htmlErrors = 0;
+
 /** Statuses observed that the operation's OpenAPI responses do not list: the document must tell every status (issue 18). */
 const undocumented = new Map<string, string>();
 
@@ -391,6 +394,7 @@ function checkAnswer(op: Operation, req: FuzzRequest, answer: Answer): void {
       expect(answer.text, where).toMatch(/^<!doctype html>/);
       expect(answer.text, `a stack trace: ${where}`).not.toMatch(/\bat .*\.(js|ts):\d+/);
       expect(answer.text, `markup from the request: ${where}`).not.toMatch(/<script|<svg[^>]*onload|<img/i);
+      htmlErrors++;
       return;
     }
     expect(answer.contentType, `not problem+json: ${where}`).toMatch(/^application\/problem\+json/);
@@ -422,6 +426,10 @@ describe('fuzzing every operation of the OpenAPI document', () => {
     }
     expect(failures, failures.join('\n\n')).toEqual([]);
   }, 300_000);
+
+  it('reached the explorer’s own error pages', () => {
+    expect(htmlErrors).toBeGreaterThan(0);
+  });
 
   it('observed no status that the OpenAPI document does not list', () => {
     expect([...undocumented.keys()], [...undocumented].map(([what, example]) => `${what}, e.g. ${example}`).join('\n\n')).toEqual([]);
