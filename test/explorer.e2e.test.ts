@@ -100,7 +100,7 @@ describe('explorer pages over HTTP', () => {
       expect(res.status, path).toBe(404);
       expect(await res.text(), path).toMatch(/Try the search box/);
     }
-    for (const path of ['/explorer/logs/eu/entries/-1', '/explorer/logs/eu/entries/1e3', '/explorer/logs/eu/checkpoints/1?from=x', '/explorer/logs/eu/checkpoints/1?from=2', '/explorer/status-lists/NOT-A-UUID', '/explorer/dids/did%3Aweb%3Aexample.com']) {
+    for (const path of ['/explorer/logs/eu/entries/-1', '/explorer/logs/eu/entries/1e3', '/explorer/logs/eu/entries/4294967296', '/explorer/logs/eu/checkpoints/2147483648', '/explorer/logs/eu/checkpoints/1?from=x', '/explorer/logs/eu/checkpoints/1?from=2', '/explorer/status-lists/NOT-A-UUID', '/explorer/dids/did%3Aweb%3Aexample.com']) {
       const res = await page('eu', path);
       expect(res.status, path).toBe(400);
       expect(res.headers.get('content-type'), path).toBe('text/html; charset=utf-8');

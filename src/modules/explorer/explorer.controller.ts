@@ -17,10 +17,13 @@ const ok = (description: string) => ApiResponse({ status: 200, description, cont
 const badRequest = (description: string) => ApiResponse({ status: 400, description: `HTML page: ${description} (problem+json for a request the framework refuses, e.g. bad percent-encoding)`, content: HTML_OR_PROBLEM });
 const notFound = (description: string) => ApiResponse({ status: 404, description: `HTML page: ${description}`, content: HTML_OR_PROBLEM });
 
+/** The largest index or size the ledger tables can hold (a 32-bit integer column). */
+const MAX_COUNT = 2 ** 31 - 1;
+
 /** A decimal index or size as the explorer's paths and queries carry it. */
 function count(value: unknown, name: string): number {
-  if (typeof value !== 'string' || !/^(0|[1-9]\d{0,14})$/.test(value)) {
-    throw new InvalidInputError(`${name} must be a non-negative integer`, { errors: [{ pointer: `/${name}`, detail: 'must be a non-negative integer' }] });
+  if (typeof value !== 'string' || !/^(0|[1-9]\d{0,9})$/.test(value) || Number(value) > MAX_COUNT) {
+    throw new InvalidInputError(`${name} must be an integer from 0 to ${MAX_COUNT}`, { errors: [{ pointer: `/${name}`, detail: `must be an integer from 0 to ${MAX_COUNT}` }] });
   }
   return Number(value);
 }
