@@ -7,6 +7,7 @@ import { LoggerModule } from './common/logger.module.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { AdminModule } from './modules/admin/admin.module.js';
 import { CredentialsModule } from './modules/credentials/credentials.module.js';
+import { ExplorerModule } from './modules/explorer/explorer.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { LedgerModule } from './modules/ledger/ledger.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         ReplicationModule,
         TrustModule,
         CredentialsModule,
+        ExplorerModule,
       ],
     };
   }

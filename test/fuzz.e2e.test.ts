@@ -364,6 +364,9 @@ function send(req: FuzzRequest): Promise<Answer> {
 
 const clip = (text: string): string => (text.length > 300 ? `${text.slice(0, 240)}…(${text.length} chars)…${text.slice(-40)}` : text);
 
+/** Explorer error pages seen (HTML 4xx): the fuzzing reaches past the framework into the explorer's own checks. */
+let htmlErrors = 0;
+
 /** Statuses observed that the operation's OpenAPI responses do not list: the document must tell every status (issue 18). */
 const undocumented = new Map<string, string>();
 
@@ -383,6 +386,15 @@ function checkAnswer(op: Operation, req: FuzzRequest, answer: Answer): void {
     if (op.path === '/1.0/identifiers/{did}' && /^application\/did-resolution/.test(answer.contentType)) {
       // W3C DID Resolution: the error travels in the resolution result's metadata.
       expect(JSON.parse(answer.text), where).toMatchObject({ didResolutionMetadata: { error: expect.anything() } });
+      return;
+    }
+    if (/^text\/html/.test(answer.contentType)) {
+      // The explorer's error pages (docs/explorer.md): HTML where the operation documents it, escaped, no internals.
+      expect(declared?.content?.['text/html'], `an HTML answer the operation does not document: ${where}`).toBeDefined();
+      expect(answer.text, where).toMatch(/^<!doctype html>/);
+      expect(answer.text, `a stack trace: ${where}`).not.toMatch(/\bat .*\.(js|ts):\d+/);
+      expect(answer.text, `markup from the request: ${where}`).not.toMatch(/<script|<svg[^>]*onload|<img/i);
+      htmlErrors++;
       return;
     }
     expect(answer.contentType, `not problem+json: ${where}`).toMatch(/^application\/problem\+json/);
@@ -414,6 +426,10 @@ describe('fuzzing every operation of the OpenAPI document', () => {
     }
     expect(failures, failures.join('\n\n')).toEqual([]);
   }, 300_000);
+
+  it('reached the explorer’s own error pages', () => {
+    expect(htmlErrors).toBeGreaterThan(0);
+  });
 
   it('observed no status that the OpenAPI document does not list', () => {
     expect([...undocumented.keys()], [...undocumented].map(([what, example]) => `${what}, e.g. ${example}`).join('\n\n')).toEqual([]);

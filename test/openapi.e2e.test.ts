@@ -57,6 +57,22 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(document.paths['/credentials/verify'].post.responses['400'].content)).toEqual(expect.arrayContaining(['application/json', 'application/problem+json']));
   });
 
+  it('lists the explorer pages as text/html operations with their statuses', () => {
+    const explorer = Object.entries(document.paths as Record<string, Record<string, any>>).filter(([path]) => path.startsWith('/explorer'));
+    expect(explorer.map(([path]) => path).sort()).toEqual(
+      ['/explorer', '/explorer/dids/{did}', '/explorer/logs/{region}/checkpoints/{size}', '/explorer/logs/{region}/entries/{index}', '/explorer/policy', '/explorer/search', '/explorer/status-lists', '/explorer/status-lists/{id}', '/explorer/trust'].sort(),
+    );
+    for (const [path, item] of explorer) {
+      const { responses } = item.get;
+      expect(Object.keys(responses['200']?.content ?? { 'text/html': 1 }), path).toEqual(['text/html']);
+      for (const status of ['400', '404'].filter((s) => responses[s] && path.includes('{'))) {
+        expect(Object.keys(responses[status].content).sort(), `${path} ${status}`).toEqual(['application/problem+json', 'text/html']);
+      }
+    }
+    expect(Object.keys(document.paths['/explorer/search'].get.responses)).toEqual(expect.arrayContaining(['303', '400', '404']));
+    expect(Object.keys(document.paths['/explorer/dids/{did}'].get.responses)).toEqual(expect.arrayContaining(['200', '400', '404', '414']));
+  });
+
   it('describes the bearer tokens as the opaque tokens they are', () => {
     const schemes = Object.values(document.components.securitySchemes as Record<string, Record<string, unknown>>);
     expect(schemes.length).toBeGreaterThan(0);

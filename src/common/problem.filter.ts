@@ -36,7 +36,8 @@ export class ProblemFilter implements ExceptionFilter {
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
 
-  private toProblem(exception: unknown, request: FastifyRequest): Problem {
+  /** The problem details of an exception (also what the explorer renders as its HTML error page). */
+  toProblem(exception: unknown, request: FastifyRequest): Problem {
     if (exception instanceof ProblemException) return { ...exception.problem };
     if (exception instanceof DomainError) {
       const { status, slug, title } = DOMAIN_ERROR_STATUS[exception.code];

@@ -10,6 +10,6 @@ import { ReplicationService } from './replication.service.js';
   imports: [LedgerModule],
   controllers: [ReplicationController],
   providers: [ReplicationService, ReplicationRepository, ReplicationStatusService, PeerClient],
-  exports: [ReplicationService, PeerClient],
+  exports: [ReplicationService, ReplicationStatusService, PeerClient],
 })
 export class ReplicationModule {}
