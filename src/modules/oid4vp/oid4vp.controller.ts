@@ -1,12 +1,14 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConsumes, ApiCreatedResponse, ApiForbiddenResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags, getSchemaPath, ApiExtraModels } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { problemContent } from '../../common/openapi.js';
 import { CurrentIssuer, IssuerGuard, type IssuerPrincipal } from '../auth/issuer.guard.js';
 import { CreatePresentationRequestDto, CreatePresentationResponseDto, OAuthErrorDto, PresentationRequestStateDto } from './oid4vp.dto.js';
 import { Oid4vpService } from './oid4vp.service.js';
 import { WalletErrorFilter } from './wallet-error.filter.js';
 
-const oauthError = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: getSchemaPath(OAuthErrorDto) } } } });
+/** An OAuth error answer; framework refusals before the route runs (a body that is not JSON or a form) stay problem+json. */
+const oauthError = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: getSchemaPath(OAuthErrorDto) } }, ...problemContent } });
 
 /** What relying parties call: create a presentation request, read its result, show its QR code. */
 @ApiTags('oid4vp')
