@@ -225,8 +225,9 @@ describe('OpenID4VP: a relying party in ap, a credential from eu (eu stopped)', 
     const first = await fetch(`${ap}/oid4vp/requests/${created.body.id}/request`);
     expect(first.status).toBe(200);
     expect(first.headers.get('content-type')).toBe('application/oauth-authz-req+jwt');
-    const header = JSON.parse(Buffer.from((await first.text()).split('.')[0]!, 'base64url').toString());
+    const [header, payload] = (await first.text()).split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
     expect(header).toMatchObject({ typ: 'oauth-authz-req+jwt', kid: expect.stringMatching(new RegExp(`^${rpDid}#`)) });
+    expect(payload).toMatchObject({ aud: 'https://self-issued.me/v2', exp: expect.any(Number), response_type: 'vp_token', client_id: `decentralized_identifier:${rpDid}`, response_mode: 'direct_post', response_uri: `${net.url('ap')}/oid4vp/requests/${created.body.id}/response`, nonce: expect.any(String), state: expect.any(String), dcql_query: pidQuery() });
     const second = await fetch(`${ap}/oid4vp/requests/${created.body.id}/request`);
     expect(second.status).toBe(400);
     expect(await second.json()).toEqual({ error: 'invalid_request_uri', error_description: expect.stringMatching(/single use/) });
@@ -286,6 +287,30 @@ describe('OpenID4VP: a relying party in ap, a credential from eu (eu stopped)', 
     expect((await readRequest(created.body.id)).body.state).toBe('pending');
     const unknown = await fetch(`${ap}/oid4vp/requests/nope/response`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'vp_token=x' });
     expect([unknown.status, await unknown.json()]).toEqual([404, { error: 'invalid_request', error_description: 'no such request' }]);
+  });
+
+  it('an issuer outside the request’s trustedIssuers fails', async () => {
+    const { wallet: w, read } = await round({ trustedIssuers: [rpDid] });
+    expect([w.status, w.body.error]).toEqual([400, 'invalid_request']);
+    expect(read.body).toMatchObject({ state: 'failed', result: { error_description: expect.stringMatching(/not one of the request's trustedIssuers/) } });
+  });
+
+  it('requireAccreditation fails a credential no recognized region accredits', async () => {
+    const { wallet: w, read } = await round({ requireAccreditation: true });
+    expect(w.status).toBe(400);
+    expect(read.body.result.checks.map((c: any) => c.check)).toContain('issuer-accreditation');
+  });
+
+  it('direct_post.jwt refuses a response that is not encrypted, and the request still waits', async () => {
+    const created = await createRequest({ responseMode: 'direct_post.jwt' });
+    const parsed = wallet.parseOpenid4vpAuthorizationRequest({ authorizationRequest: created.body.authorizationRequest });
+    const resolved = await wallet.resolveOpenId4vpAuthorizationRequest({ authorizationRequestPayload: parsed.params });
+    const request = resolved.authorizationRequestPayload as any;
+    const vp = await sdJwt.present(token, { birthDate: true } as never, { kb: { payload: { nonce: request.nonce, aud: resolved.client.effective, iat: Math.floor(Date.now() / 1000) } } });
+    const plain = await fetch(request.response_uri, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ vp_token: JSON.stringify({ pid: [vp] }), state: request.state }).toString() });
+    expect(plain.status).toBe(400);
+    expect(await plain.json()).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/jarm/i) });
+    expect((await readRequest(created.body.id)).body.state).toBe('pending');
   });
 
   it('a presentation in a format not verified here gets vp_formats_not_supported', async () => {

@@ -141,7 +141,8 @@ export class Oid4vpService {
         dcql_query: body.dcql,
         client_metadata: { vp_formats_supported: { 'dc+sd-jwt': { 'sd-jwt_alg_values': ALGORITHMS, 'kb-jwt_alg_values': ALGORITHMS } }, ...encryption },
       },
-      jar: { requestUri: this.urlOf(id, 'request'), jwtSigner: { method: 'did', didUrl: kid, alg }, expiresInSeconds: ttl },
+      // aud: wallets are not known in advance, so the static-discovery audience (OpenID4VP 1.0, "aud of a Request Object"), not the library's default (the request_uri).
+      jar: { requestUri: this.urlOf(id, 'request'), jwtSigner: { method: 'did', didUrl: kid, alg }, expiresInSeconds: ttl, additionalJwtPayload: { aud: 'https://self-issued.me/v2' } },
     });
     const now = Date.now();
     const expiresAt = new Date(now + ttl * 1000).toISOString();
