@@ -6,6 +6,7 @@ import { digest } from '@sd-jwt/crypto-nodejs';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { CompactEncrypt, compactVerify, importJWK, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Oid4vpService } from '../src/modules/oid4vp/oid4vp.service.js';
 import { postJson as post } from './support/http.js';
 import { getJson, logStatus, startTwoRegions, waitFor, type TwoRegions } from './support/network.js';
 import { ADMIN_TOKEN } from './support/region.js';
@@ -262,6 +263,15 @@ describe('OpenID4VP: a relying party in ap, a credential from eu (eu stopped)', 
     expect([foreign.status, unknown.status]).toEqual([404, 404]);
     expect(foreign.body.title).toBe(unknown.body.title);
     expect(foreign.body).not.toHaveProperty('result');
+  });
+
+  it('a request and its result are deleted a day after it expired', async () => {
+    const { created } = await round();
+    const service = net.ap.app.get(Oid4vpService);
+    expect(await service.prune(Date.parse(created.expiresAt) + 3_600_000)).toBeGreaterThanOrEqual(0);
+    expect((await readRequest(created.id)).status).toBe(200);
+    expect(await service.prune(Date.parse(created.expiresAt) + 86_400_000 + 1)).toBeGreaterThanOrEqual(1);
+    expect((await readRequest(created.id)).status).toBe(404);
   });
 
   it('the wallet reporting access_denied fails the request with that error', async () => {

@@ -76,8 +76,11 @@ describe('wallet responses', () => {
   });
 
   it('tells an SD-JWT presentation from other vp_token entries', () => {
-    expect(isSdJwtPresentation('aa.bb.cc~d~e.f.g')).toBe(true);
-    expect(isSdJwtPresentation('aa.bb.cc')).toBe(false);
+    const header = (typ: string) => Buffer.from(JSON.stringify({ alg: 'EdDSA', typ })).toString('base64url');
+    expect(isSdJwtPresentation(`${header('dc+sd-jwt')}.bb.cc~d~e.f.g`)).toBe(true);
+    expect(isSdJwtPresentation(`${header('vp+sd-jwt')}.bb.cc~d~e.f.g`)).toBe(false);
+    expect(isSdJwtPresentation(`${header('dc+sd-jwt')}.bb.cc`)).toBe(false);
+    expect(isSdJwtPresentation('aa.bb.cc~d~')).toBe(false);
     expect(isSdJwtPresentation({ type: 'VerifiablePresentation' })).toBe(false);
   });
 });

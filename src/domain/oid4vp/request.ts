@@ -14,6 +14,8 @@ export type ResponseMode = 'direct_post' | 'direct_post.jwt';
 export const RESPONSE_MODES: readonly ResponseMode[] = ['direct_post', 'direct_post.jwt'];
 
 export const DEFAULT_TTL_SECONDS = 300;
+/** How long a request and its result (personal data) are kept after it expires: a day to read the result, then deleted. */
+export const KEEP_AFTER_EXPIRY_MS = 86_400_000;
 export const MAX_TTL_SECONDS = 3600;
 
 /** An OAuth 2.0 error (RFC 6749 5.2, OpenID4VP 1.0 8.5), sent to wallets as application/json. */

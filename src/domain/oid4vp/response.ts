@@ -28,5 +28,15 @@ export function refusalOf(error: unknown): OAuthRefusal {
   return { error: 'invalid_request', error_description: message.split('\n')[0]!.slice(0, 500) };
 }
 
-/** A compact SD-JWT (issuer JWT, disclosures, key-binding JWT separated by ~), the one presentation format taken here. */
-export const isSdJwtPresentation = (entry: unknown): entry is string => typeof entry === 'string' && /^[\w-]+\.[\w-]+\.[\w-]+~/.test(entry);
+/**
+ * A dc+sd-jwt presentation, the one format taken here: a compact SD-JWT (issuer JWT,
+ * disclosures, key-binding JWT separated by ~) whose issuer JWT has typ dc+sd-jwt.
+ */
+export function isSdJwtPresentation(entry: unknown): entry is string {
+  if (typeof entry !== 'string' || !/^[\w-]+\.[\w-]+\.[\w-]+~/.test(entry)) return false;
+  try {
+    return (JSON.parse(Buffer.from(entry.slice(0, entry.indexOf('.')), 'base64url').toString('utf8')) as { typ?: unknown }).typ === 'dc+sd-jwt';
+  } catch {
+    return false;
+  }
+}

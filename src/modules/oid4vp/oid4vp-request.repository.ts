@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, Repository } from 'typeorm';
+import { LessThan, type DataSource, type Repository } from 'typeorm';
 import type { RequestStatus } from '../../domain/oid4vp/request.js';
 import { Oid4vpRequestEntity } from './oid4vp-request.entity.js';
 
@@ -29,5 +29,10 @@ export class Oid4vpRequestRepository {
       .where('id = :id AND status = :from', { id, from })
       .execute();
     return (outcome.affected ?? 0) === 1;
+  }
+
+  /** Deletes the requests that expired before `iso` (their results included). */
+  async deleteExpiredBefore(iso: string): Promise<number> {
+    return (await this.requests.delete({ expiresAt: LessThan(iso) })).affected ?? 0;
   }
 }

@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SDJwt } from '@sd-jwt/core';
 import { digest } from '@sd-jwt/crypto-nodejs';
 import type { CallbackContext } from '@openid4vc/oauth2';
@@ -15,7 +15,7 @@ import { signCompactJws, type JoseAlgorithm } from '../../domain/keys/ecdsa.js';
 import { SecretBox } from '../../domain/keys/secret-box.js';
 import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import { dcqlVerdict, parseDcqlQuery, type PresentedCredential } from '../../domain/oid4vp/dcql.js';
-import { DEFAULT_TTL_SECONDS, EXPIRED_RESULT, publicState, requestObjectRefusal, responseRefusal, TRANSITIONS, type OAuthRefusal, type PublicState, type ResponseMode } from '../../domain/oid4vp/request.js';
+import { DEFAULT_TTL_SECONDS, EXPIRED_RESULT, KEEP_AFTER_EXPIRY_MS, publicState, requestObjectRefusal, responseRefusal, TRANSITIONS, type OAuthRefusal, type PublicState, type ResponseMode } from '../../domain/oid4vp/request.js';
 import { isSdJwtPresentation, refusalOf, walletError } from '../../domain/oid4vp/response.js';
 import type { IssuerPrincipal } from '../auth/issuer.guard.js';
 import { VerificationService } from '../credentials/verification.service.js';
@@ -37,6 +37,7 @@ export class OAuthException extends Error {
 }
 
 const WEBHOOK_TIMEOUT_MS = 5_000;
+const PRUNE_INTERVAL_MS = 3_600_000;
 const ALGORITHMS = Object.keys(JWS_ALGORITHMS) as [string, ...string[]];
 
 interface StoredQuery {
@@ -60,8 +61,9 @@ export interface PresentationRequestState {
  * VerificationService exactly as POST /presentations/verify does.
  */
 @Injectable()
-export class Oid4vpService {
+export class Oid4vpService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly box: SecretBox;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly requests: Oid4vpRequestRepository,
@@ -74,6 +76,24 @@ export class Oid4vpService {
     this.box = new SecretBox(config.keyEncryptionSecret);
     // The library refuses http:// response and request URIs unless told; a region served over http (local runs, tests) needs them.
     if (this.network.self.url.startsWith('http://')) setGlobalConfig({ allowInsecureUrls: true });
+  }
+
+  onApplicationBootstrap(): void {
+    const tick = () => void this.prune().catch((error: unknown) => this.log.warn({ err: error }, 'oid4vp request pruning failed'));
+    tick();
+    this.timer = setInterval(tick, PRUNE_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Deletes requests (and their results) a day after they expired; hourly, and what tests call. */
+  async prune(now = Date.now()): Promise<number> {
+    const deleted = await this.requests.deleteExpiredBefore(new Date(now - KEEP_AFTER_EXPIRY_MS).toISOString());
+    if (deleted > 0) this.log.info({ deleted }, 'oid4vp requests pruned');
+    return deleted;
   }
 
   private urlOf(id: string, what: string): string {
