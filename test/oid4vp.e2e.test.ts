@@ -284,6 +284,20 @@ describe('OpenID4VP: a relying party in ap, a credential from eu (eu stopped)', 
     expect((await readRequest(created.body.id)).body).toMatchObject({ state: 'failed', result: { error: 'access_denied', error_description: 'the user declined' } });
   });
 
+  it('direct_post.jwt: a wallet’s error inside the JWE fails the request with that error', async () => {
+    const created = await createRequest({ responseMode: 'direct_post.jwt' });
+    const parsed = wallet.parseOpenid4vpAuthorizationRequest({ authorizationRequest: created.body.authorizationRequest });
+    const resolved = await wallet.resolveOpenId4vpAuthorizationRequest({ authorizationRequestPayload: parsed.params });
+    const request = resolved.authorizationRequestPayload as any;
+    const key = request.client_metadata.jwks.keys[0];
+    const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify({ error: 'access_denied', state: request.state })))
+      .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A128GCM', kid: key.kid })
+      .encrypt(await importJWK(key, 'ECDH-ES'));
+    const denied = await fetch(request.response_uri, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ response: jwe }).toString() });
+    expect(denied.status).toBe(200);
+    expect((await readRequest(created.body.id)).body).toMatchObject({ state: 'failed', result: { error: 'access_denied' } });
+  });
+
   it('malformed wallet input gets OAuth errors as application/json, and the request still waits', async () => {
     const created = await createRequest();
     await fetch(`${ap}/oid4vp/requests/${created.body.id}/request`);

@@ -227,9 +227,12 @@ export class Oid4vpService implements OnApplicationBootstrap, OnApplicationShutd
     if (!request) throw new OAuthException(404, { error: 'invalid_request', error_description: 'no such request' });
     const refusal = responseRefusal(request, Date.now());
     if (refusal) throw new OAuthException(400, refusal);
-    const reported = walletError(body);
+    const decryption = request.decryptionKey ? (JSON.parse(Buffer.from(this.box.open(request.decryptionKey, `oid4vp:${id}`)).toString('utf8')) as JWK) : undefined;
+    // A wallet's error comes as it is, or (direct_post.jwt) inside the JWE.
+    const errorFields = typeof body.response === 'string' && decryption ? ((await this.decrypted(body.response, decryption)) ?? {}) : body;
+    const reported = walletError(errorFields);
     if (reported && 'invalid' in reported) throw new OAuthException(400, reported.invalid);
-    if (reported && body.state !== request.state) throw new OAuthException(400, { error: 'invalid_request', error_description: 'state does not match the request' });
+    if (reported && errorFields.state !== request.state) throw new OAuthException(400, { error: 'invalid_request', error_description: 'state does not match the request' });
     if (!(await this.requests.transition(id, TRANSITIONS.answer.from, TRANSITIONS.answer.to))) throw new OAuthException(400, { error: 'invalid_request', error_description: 'this request was already answered: a response is accepted once' });
     if (reported) {
       await this.finish(request, 'failed', { verified: false, ...reported, error_description: reported.error_description ?? `the wallet answered ${reported.error}` });
@@ -238,7 +241,6 @@ export class Oid4vpService implements OnApplicationBootstrap, OnApplicationShutd
     const payload = decodeJws(request.requestObject)!.payload as unknown as Openid4vpAuthorizationRequest;
     let parsed: Awaited<ReturnType<Openid4vpVerifier['parseOpenid4vpAuthorizationResponse']>>;
     try {
-      const decryption = request.decryptionKey ? (JSON.parse(Buffer.from(this.box.open(request.decryptionKey, `oid4vp:${id}`)).toString('utf8')) as JWK) : undefined;
       const callbacks = this.callbacks(undefined, decryption);
       parsed = await new Openid4vpVerifier({ callbacks }).parseOpenid4vpAuthorizationResponse({ authorizationResponse: body, authorizationRequestPayload: payload, callbacks });
       if (parsed.type !== 'dcql') throw new Error('the request asked with a DCQL query: the vp_token is an object keyed by credential query id');
@@ -253,6 +255,18 @@ export class Oid4vpService implements OnApplicationBootstrap, OnApplicationShutd
     }
     await this.finish(request, 'completed', { verified: true, credentials: outcome.credentials, warnings: outcome.warnings });
     return {};
+  }
+
+  /** The JSON object a JWE to this request's key carries, or undefined (not one, or not to this key). */
+  private async decrypted(jwe: string, decryption: JWK): Promise<Record<string, unknown> | undefined> {
+    const result = await this.callbacks(undefined, decryption).decryptJwe(jwe);
+    if (!result.decrypted) return undefined;
+    try {
+      const value: unknown = JSON.parse(result.payload);
+      return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Every presentation verified as POST /presentations/verify does (nonce and client id bound), then the DCQL query. */
