@@ -372,6 +372,36 @@ describe('OpenID4VP: a relying party in ap, a credential from eu (eu stopped)', 
   });
 });
 
+describe('OpenID4VP webhooks', { timeout: 60_000 }, () => {
+  it('does not follow a redirect from the webhook', async () => {
+    const hits: string[] = [];
+    const target: Server = createServer((req, res) => {
+      hits.push(`target ${req.url}`);
+      res.end();
+    });
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+    const redirecting: Server = createServer((req, res) => {
+      req.resume().on('end', () => {
+        hits.push(`hook ${req.url}`);
+        res.writeHead(307, { location: `http://127.0.0.1:${(target.address() as { port: number }).port}/elsewhere` }).end();
+      });
+    });
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    try {
+      await round({ webhook: `http://127.0.0.1:${(redirecting.address() as { port: number }).port}/hook` });
+      await waitFor(async () => hits.length > 0, 'the webhook');
+      // A second completed round with a plain webhook shows the first's delivery had its chance to go on.
+      const { created } = await round({ webhook: `http://127.0.0.1:${(target.address() as { port: number }).port}/second` });
+      await waitFor(async () => hits.includes('target /second'), 'the second webhook');
+      expect(hits).toEqual(['hook /hook', 'target /second']);
+      expect(created.id).toEqual(expect.any(String));
+    } finally {
+      target.close();
+      redirecting.close();
+    }
+  });
+});
+
 describe('OpenID4VP after revocation', { timeout: 120_000 }, () => {
   it('a revoked credential’s next presentation fails', async () => {
     expect((await round()).read.body.state).toBe('completed');
