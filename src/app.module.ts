@@ -11,6 +11,7 @@ import { ExplorerModule } from './modules/explorer/explorer.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { LedgerModule } from './modules/ledger/ledger.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
+import { Oid4vpModule } from './modules/oid4vp/oid4vp.module.js';
 import { NetworkModule } from './modules/network/network.module.js';
 import { PolicyModule } from './modules/policy/policy.module.js';
 import { ReplicationModule } from './modules/replication/replication.module.js';
@@ -37,6 +38,7 @@ export class AppModule {
         TrustModule,
         CredentialsModule,
         ExplorerModule,
+        Oid4vpModule,
       ],
     };
   }

@@ -378,6 +378,11 @@ function checkAnswer(op: Operation, req: FuzzRequest, answer: Answer): void {
   expect(answer.status >= 500 && !(answer.status !== 500 && declared), `a server error for bad input: ${where}`).toBe(false);
   if (req.method === 'HEAD') return;
   if (answer.status >= 400) {
+    if (op.path.startsWith('/oid4vp/requests/{id}/') && declared?.content?.['application/json'] && /^application\/json/.test(answer.contentType)) {
+      // OpenID4VP wallet endpoints: OAuth errors (docs/wallets.md).
+      expect(JSON.parse(answer.text), where).toEqual({ error: expect.stringMatching(/^[a-z_]+$/), error_description: expect.any(String) });
+      return;
+    }
     if (declared?.content?.['application/json'] && /^application\/json/.test(answer.contentType)) {
       // The VC API's own answer for "not verified", documented in the operation.
       expect(JSON.parse(answer.text), where).toMatchObject({ verified: false, errors: expect.any(Array) });

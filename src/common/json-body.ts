@@ -46,3 +46,15 @@ export function boundedJsonParser(parse: JsonParser): JsonParser {
     parse(request, body, done);
   };
 }
+
+/** Where a form-encoded body is read: the OpenID4VP response endpoint. Everywhere else the API speaks JSON only. */
+const FORM_ROUTE = /^\/oid4vp\/requests\/[^/?]+\/response(\?|$)/;
+
+/** application/x-www-form-urlencoded on the OpenID4VP response endpoint; 415 (as for any other content-type) elsewhere. */
+export function formBodyParser(request: FastifyRequest, body: string, done: Done): void {
+  if (!FORM_ROUTE.test(request.url)) {
+    done(new ProblemException({ type: problemType('unsupported-media-type'), title: 'Unsupported Media Type', status: 415, detail: 'The request content-type is not supported; send application/json.' }));
+    return;
+  }
+  done(null, Object.fromEntries(new URLSearchParams(body)));
+}

@@ -4,6 +4,7 @@ import { ManagedDidEntity, ManagedKeyEntity, PrivateKeyEntity } from '../modules
 import { CheckpointEntity, CredentialAnchorEntity, LedgerEntryEntity, LedgerHeadEntity } from '../modules/ledger/ledger.entity.js';
 import { DatabaseOwnerEntity } from '../modules/network/database-owner.entity.js';
 import { LedgerAlarmEntity } from '../modules/replication/alarm.entity.js';
+import { Oid4vpRequestEntity } from '../modules/oid4vp/oid4vp-request.entity.js';
 import { StatusListEntity } from '../modules/status/status-list.entity.js';
 
 /** Every entity of the application, in one list for the DataSource. */
@@ -21,4 +22,5 @@ export const ENTITIES = [
   DatabaseOwnerEntity,
   CredentialAnchorEntity,
   PendingAnchorEntity,
+  Oid4vpRequestEntity,
 ];
