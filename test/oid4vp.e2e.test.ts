@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Oid4vpService } from '../src/modules/oid4vp/oid4vp.service.js';
 import { postJson as post } from './support/http.js';
 import { getJson, logStatus, startTwoRegions, waitFor, type TwoRegions } from './support/network.js';
-import { ADMIN_TOKEN } from './support/region.js';
+import { ADMIN_TOKEN, startRegion } from './support/region.js';
 
 // A relying party in ap asks, through OpenID4VP 1.0, for an eu credential held in a wallet; the
 // wallet side is the @openid4vc/openid4vp library's Openid4vpClient, the presentation the SD-JWT
@@ -106,7 +106,8 @@ async function round(create: Record<string, unknown> = {}, presenting: Presentin
 }
 
 beforeAll(async () => {
-  net = await startTwoRegions({}, undefined, { ap: { 'policy.json': JSON.stringify(AP_POLICY) } });
+  // The webhook tests below call servers on loopback: allowed here, refused by default (last describe).
+  net = await startTwoRegions({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' }, undefined, { ap: { 'policy.json': JSON.stringify(AP_POLICY) } });
   ap = net.ap.url!;
   issuerKey = (await post(net.eu.url!, '/admin/issuers', { name: 'Registry of Persons' }, ADMIN_TOKEN)).body.apiKey;
   const issuerDid = (await post(net.eu.url!, '/1.0/create?method=isthmus', {}, issuerKey)).body.didState.did;
@@ -414,5 +415,23 @@ describe('OpenID4VP after revocation', { timeout: 120_000 }, () => {
     expect(w.status).toBe(400);
     expect(read.body.state).toBe('failed');
     expect(read.body.result.checks.map((c: any) => c.check).join(' ')).toMatch(/status/);
+  });
+});
+
+describe('OpenID4VP webhooks in a region with the default configuration', { timeout: 60_000 }, () => {
+  it('refuses a webhook on loopback, private or link-local addresses (a tenant must not make the region probe its network)', async () => {
+    const region = await startRegion({ listen: true });
+    try {
+      const key = (await post(region.url!, '/admin/issuers', { name: 'Relying Party' }, ADMIN_TOKEN)).body.apiKey;
+      const did = (await post(region.url!, '/1.0/create?method=isthmus', {}, key)).body.didState.did;
+      for (const webhook of ['http://127.0.0.1:9/hook', 'http://[::1]/hook', 'http://169.254.169.254/latest/meta-data', 'http://10.0.0.8/hook', 'http://0x7f000001/hook', 'http://localhost:8080/hook']) {
+        const refused = await post(region.url!, '/oid4vp/requests', { clientDid: did, dcql: pidQuery(), purpose: 'identification', webhook }, key);
+        expect([refused.status, refused.body.errors?.[0]?.pointer], webhook).toEqual([400, '/webhook']);
+      }
+      const allowed = await post(region.url!, '/oid4vp/requests', { clientDid: did, dcql: pidQuery(), purpose: 'identification', webhook: 'https://rp.example/hook' }, key);
+      expect(allowed.status, JSON.stringify(allowed.body)).toBe(201);
+    } finally {
+      await region.close();
+    }
   });
 });

@@ -28,6 +28,8 @@ export interface RegionConfig {
   readonly statusListTtlSeconds: number;
   /** Server timeouts: slow or silent clients are cut off (slowloris). */
   readonly http: HttpTimeouts;
+  /** Webhooks may call loopback and private addresses (off by default: a tenant must not probe the region's network). */
+  readonly webhookAllowPrivateNetworks: boolean;
 }
 
 export interface HttpTimeouts {
@@ -122,6 +124,7 @@ const schema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: milliseconds(1000, 3_600_000).default(30_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: milliseconds(1000, 600_000).default(72_000),
   HTTP_IDLE_TIMEOUT_MS: milliseconds(1000, 3_600_000).default(60_000),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
 });
 
 /** Treats empty strings as unset, as shells and compose files often pass them. */
@@ -170,5 +173,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): RegionConfig {
       keepAliveTimeoutMs: v.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       idleTimeoutMs: v.HTTP_IDLE_TIMEOUT_MS,
     },
+    webhookAllowPrivateNetworks: v.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
   };
 }

@@ -1,3 +1,5 @@
+import { outboundUrlProblem } from '../../domain/net/public-address.js';
+import { OutboundRefusedError, postJsonOutbound } from '../../common/outbound.js';
 import { createHash, createPublicKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SDJwt } from '@sd-jwt/core';
@@ -63,6 +65,7 @@ export interface PresentationRequestState {
 @Injectable()
 export class Oid4vpService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly box: SecretBox;
+  private readonly webhookAllowPrivateNetworks: boolean;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -74,6 +77,7 @@ export class Oid4vpService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(LOGGER) private readonly log: Logger,
   ) {
     this.box = new SecretBox(config.keyEncryptionSecret);
+    this.webhookAllowPrivateNetworks = config.webhookAllowPrivateNetworks;
     // The library refuses http:// response and request URIs unless told; a region served over http (local runs, tests) needs them.
     if (this.network.self.url.startsWith('http://')) setGlobalConfig({ allowInsecureUrls: true });
   }
@@ -135,6 +139,10 @@ export class Oid4vpService implements OnApplicationBootstrap, OnApplicationShutd
     const parsed = parseDcqlQuery(body.dcql);
     if ('problem' in parsed) throw new InvalidInputError(parsed.problem, { errors: [{ pointer: parsed.pointer, detail: parsed.problem }] });
     const responseMode: ResponseMode = body.responseMode ?? 'direct_post';
+    const webhookProblem = body.webhook !== undefined && !this.webhookAllowPrivateNetworks ? outboundUrlProblem(body.webhook) : null;
+    if (webhookProblem) {
+      throw new InvalidInputError(`webhook ${webhookProblem}: this region calls only public addresses (WEBHOOK_ALLOW_PRIVATE_NETWORKS)`, { errors: [{ pointer: '/webhook', detail: webhookProblem }] });
+    }
     const { kid, alg, key } = await this.registrar.assertionKey(issuer, body.clientDid);
     const id = randomUUID();
     const nonce = randomBytes(32).toString('base64url');
@@ -320,11 +328,11 @@ export class Oid4vpService implements OnApplicationBootstrap, OnApplicationShutd
   /** POSTs the result to the relying party's webhook: bounded time, no redirects followed, failures logged without the URL's query. */
   private async notify(url: string, body: unknown): Promise<void> {
     try {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), redirect: 'manual', signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) });
-      await response.body?.cancel();
-      if (!response.ok) this.log.warn({ webhook: new URL(url).origin, status: response.status }, 'oid4vp webhook refused the result');
+      const status = await postJsonOutbound(url, body, { timeoutMs: WEBHOOK_TIMEOUT_MS, allowPrivateNetworks: this.webhookAllowPrivateNetworks });
+      if (status < 200 || status > 299) this.log.warn({ webhook: new URL(url).origin, status }, 'oid4vp webhook refused the result');
     } catch (error) {
-      this.log.warn({ webhook: new URL(url).origin, error: (error as Error).name }, 'oid4vp webhook unreachable');
+      const reason = error instanceof OutboundRefusedError ? error.message : (error as Error).name;
+      this.log.warn({ webhook: new URL(url).origin, error: reason }, 'oid4vp webhook unreachable');
     }
   }
 }
