@@ -33,6 +33,8 @@ function toHead(row: LedgerHeadEntity): LogHead {
 export class LedgerRepository {
   /** SQLite has one writer; this keeps this process's appends from interleaving their transactions. */
   private sqliteTail: Promise<unknown> = Promise.resolve();
+  /** Logs whose head row this process has seen committed. */
+  private readonly heads = new Set<string>();
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
@@ -47,16 +49,23 @@ export class LedgerRepository {
   async withLogLock<T>(log: string, work: (tx: EntityManager, head: LogHead) => Promise<T>): Promise<T> {
     const run = () =>
       this.db.transaction(async (tx) => {
-        await tx
-          .createQueryBuilder()
-          .insert()
-          .into(LedgerHeadEntity)
-          .values({ log, size: 0, rootHash: '', frontier: '[]', updatedAt: '' })
-          .orIgnore()
-          .execute();
+        // The head row is never deleted: once this process has seen it committed, it is not inserted again.
+        if (!this.heads.has(log)) {
+          await tx
+            .createQueryBuilder()
+            .insert()
+            .into(LedgerHeadEntity)
+            .values({ log, size: 0, rootHash: '', frontier: '[]', updatedAt: '' })
+            .orIgnore()
+            .execute();
+        }
         const query = tx.getRepository(LedgerHeadEntity).createQueryBuilder('h').where('h.log = :log', { log });
         const row = (this.isPostgres ? await query.setLock('pessimistic_write').getOne() : await query.getOne())!;
-        return work(tx, toHead(row));
+        const result = await work(tx, toHead(row));
+        return { result, committed: () => this.heads.add(log) };
+      }).then(({ result, committed }) => {
+        committed();
+        return result;
       });
     if (this.isPostgres) return run();
     const result = this.sqliteTail.then(run, run);

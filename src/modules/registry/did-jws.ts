@@ -17,7 +17,8 @@ export type DidDocumentView = { id: string; verificationMethod?: VerificationMet
 
 /** Who signed a JWS and which key rule let the key sign, or which check failed and why. */
 export type DidSignerResult =
-  | { readonly methodId: string; readonly rule: KeyRule; readonly detail: string }
+  /** `deactivated`: whether the DID is deactivated now, when the history read told (did:isthmus). */
+  | { readonly methodId: string; readonly rule: KeyRule; readonly detail: string; readonly deactivated?: boolean }
   | { readonly check: 'issuer' | 'signature'; readonly problem: string };
 
 const absolute = (document: DidDocumentView, id: string) => (id.startsWith('#') ? `${document.id}${id}` : id);
@@ -40,6 +41,8 @@ interface KeyHistory {
   readonly versions: readonly KeyVersion[];
   /** Thumbprint → the key and the absolute method ids it was filed under at some version. */
   readonly keys: ReadonlyMap<string, { readonly jwk: JWK; readonly ids: ReadonlySet<string> }>;
+  /** The DID's latest version is a deactivation (known for did:isthmus). */
+  readonly deactivated?: boolean;
 }
 
 /** Where the signed object was anchored: looked up only when its key has left the document. */
@@ -82,7 +85,7 @@ export class DidJwsVerifier {
       if (!(await verifies(jws, jwk, alg))) continue;
       const verdict = decideKeyRule(history.versions, thumbprint, current.assertionKeys.has(thumbprint) ? [] : await anchors(), what);
       if (!verdict.ok) return { check: 'signature', problem: `signed by a key that is no longer the issuer's (JWK thumbprint ${thumbprint}): ${verdict.detail}` };
-      return { methodId: kid ?? [...ids][0]!, rule: verdict.rule, detail: verdict.detail };
+      return { methodId: kid ?? [...ids][0]!, rule: verdict.rule, detail: verdict.detail, ...(history.deactivated === undefined ? {} : { deactivated: history.deactivated }) };
     }
     return {
       check: 'signature',
@@ -124,7 +127,7 @@ export class DidJwsVerifier {
         keys.set(thumbprint, key);
       }
     }
-    const history = { versions, keys };
+    const history = { versions, keys, deactivated: chain.current.deactivated };
     this.histories.set(chain, history);
     return history;
   }
@@ -147,9 +150,25 @@ export function jwkOf(method: VerificationMethod): JWK | undefined {
   }
 }
 
+/** Imported public keys by algorithm and JWK: a DID's key is imported once, not per verification. */
+const imported = new Map<string, Promise<Awaited<ReturnType<typeof importJWK>>>>();
+const IMPORTED_LIMIT = 10_000;
+
+function importedKey(jwk: JWK, alg: string): Promise<Awaited<ReturnType<typeof importJWK>>> {
+  const id = `${alg} ${JSON.stringify(jwk)}`;
+  let key = imported.get(id);
+  if (!key) {
+    key = importJWK(jwk, alg);
+    if (imported.size >= IMPORTED_LIMIT) imported.delete(imported.keys().next().value!);
+    imported.set(id, key);
+    key.catch(() => imported.delete(id));
+  }
+  return key;
+}
+
 export async function verifies(jws: string, jwk: JWK, alg: string): Promise<boolean> {
   try {
-    await compactVerify(jws, await importJWK(jwk, alg), { algorithms: [alg] });
+    await compactVerify(jws, await importedKey(jwk, alg), { algorithms: [alg] });
     return true;
   } catch {
     return false;
