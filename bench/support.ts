@@ -3,6 +3,8 @@
  * with autocannon (32 connections, keep-alive, a fixed number of requests). A section in its own
  * file exports `benchX(ctx: BenchContext)` and is wired into bench/run.ts with one line.
  */
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import autocannon from 'autocannon';
 
 export interface Row {
@@ -98,4 +100,26 @@ export async function cannon(options: LoadOptions): Promise<LoadResult> {
   if (result.errors > 0) throw new Error(`${method} ${url}: ${result.errors} connection errors (${result.timeouts} timeouts)`);
   const total = result.requests.total;
   return { perSecond: total / seconds, p50: result.latency.p50, p99: result.latency.p99, total };
+}
+
+/** User + system CPU seconds a process has used so far (Linux /proc; 0 elsewhere). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+/** USER_HZ: 100 on every Linux this runs on. */
+const CLOCK_TICKS = 100;
+
+/** A free loopback port. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
