@@ -4,8 +4,8 @@
  * build, SQLite) under autocannon load on one endpoint, with `--cpu-prof`. Prints the region's
  * CPU time per request (from /proc, so it holds on a shared machine where wall-clock rates do
  * not) and where that time goes: self time by package and by function, and time inclusive of
- * callees by package (docs/performance.md). Scenarios: live, resolve, create, issue, verify,
- * verify-status. The profile is left in PROFILE_DIR (default a temporary directory).
+ * callees by package (docs/performance.md). Scenarios: live, resolve, create, issue, issue-sd,
+ * verify, verify-status. The profile is left in PROFILE_DIR (default a temporary directory).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     },
     create: async () => ({ url: `${url}/1.0/operations`, method: 'POST', bodies: Array.from({ length: amount + 100 }, walletCreate), amount, expect: (s) => s === 201 }),
     issue: async () => ({ ...issue, body: { credential }, amount, expect: (s) => s === 201 }),
+    'issue-sd': async () => ({ ...issue, body: { credential, options: { format: 'vc+sd-jwt', selectivelyDisclosable: ['/credentialSubject/degree'] } }, amount, expect: (s) => s === 201 }),
     verify: async () => ({ url: `${url}/credentials/verify`, method: 'POST', bodies: await verifyBodies({}), amount }),
     'verify-status': async () => ({ url: `${url}/credentials/verify`, method: 'POST', bodies: await verifyBodies({ status: ['revocation', 'suspension'] }), amount }),
   };
