@@ -74,6 +74,8 @@ export class DidStore extends AbstractDIDStore {
       services: JSON.stringify(identifier.services),
       ownerId: identifier.ownerId ?? existing?.ownerId ?? null,
     });
+    // Again once written: a read between the first notice and the write may have cached the old row.
+    for (const listener of this.changed) listener(identifier.did);
     return true;
   }
 
