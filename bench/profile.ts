@@ -5,7 +5,7 @@
  * CPU time per request (from /proc, so it holds on a shared machine where wall-clock rates do
  * not) and where that time goes: self time by package and by function, and time inclusive of
  * callees by package (docs/performance.md). Scenarios: live, resolve, create, issue, issue-sd,
- * verify, verify-status. The profile is left in PROFILE_DIR (default a temporary directory).
+ * verify, verify-sd, verify-status. The profile is left in PROFILE_DIR (default a temporary directory).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
@@ -73,6 +73,7 @@ async function main(): Promise<void> {
     issue: async () => ({ ...issue, body: { credential }, amount, expect: (s) => s === 201 }),
     'issue-sd': async () => ({ ...issue, body: { credential, options: { format: 'vc+sd-jwt', selectivelyDisclosable: ['/credentialSubject/degree'] } }, amount, expect: (s) => s === 201 }),
     verify: async () => ({ url: `${url}/credentials/verify`, method: 'POST', bodies: await verifyBodies({}), amount }),
+    'verify-sd': async () => ({ url: `${url}/credentials/verify`, method: 'POST', bodies: await verifyBodies({ format: 'vc+sd-jwt', selectivelyDisclosable: ['/credentialSubject/degree'] }), amount }),
     'verify-status': async () => ({ url: `${url}/credentials/verify`, method: 'POST', bodies: await verifyBodies({ status: ['revocation', 'suspension'] }), amount }),
   };
   if (!load[scenario]) throw new Error(`no scenario ${scenario}: ${Object.keys(load).join(', ')}`);
