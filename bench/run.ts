@@ -1,15 +1,18 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON answers are read loosely here */
 /**
- * `npm run bench`: the performance suite (docs/architecture.md, Performance). Both regions run as real
+ * `npm run bench`: the performance suite (docs/performance.md). Both regions run as real
  * processes from the build on loopback, each with its own SQLite database (or PostgreSQL with
- * BENCH_DATABASE_URL); baselines are measured in the same run and every figure is reported as a
- * ratio to them. Writes bench/results/latest.json and latest.md.
+ * BENCH_DATABASE_URL), each pinned to a core of its own with taskset where the machine has one
+ * per region; HTTP load comes from autocannon (bench/support.ts) in this process, unpinned.
+ * Baselines are measured in the same run and every figure is reported as a ratio to them, with
+ * the target it should meet. BENCH_ONLY=did-create,resolve,... runs a subset of the sections
+ * (baselines always run). Writes bench/results/latest.json and latest.md.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { base58 } from '@scure/base';
@@ -28,21 +31,30 @@ import { Resolver } from 'did-resolver';
 import { CompactSign, compactVerify } from 'jose';
 import { Bitstring } from '@digitalbazaar/bitstring';
 import pg from 'pg';
+import { cannon, type BenchContext, type Row } from './support.js';
 
 const root = process.cwd();
 const dist = (file: string) => join(root, 'dist/src', file);
 const jcs = (v: unknown) => (canonicalize as unknown as (x: unknown) => string)(v);
 
-interface Row {
-  what: string;
-  value: number;
-  unit: string;
-  baseline?: string;
-  ratio?: number;
-  p50?: number;
-  p99?: number;
-}
 const rows: Row[] = [];
+const ADMIN_TOKEN = 'b'.repeat(40);
+
+/** The sections BENCH_ONLY names (all when unset); baselines always run. */
+const SECTIONS = ['did-create', 'replication-lag', 'resolve', 'credentials', 'status', 'catch-up'] as const;
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+for (const name of only ?? []) if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`BENCH_ONLY: no section ${name} (sections: ${SECTIONS.join(', ')})`);
+const selected = (name: (typeof SECTIONS)[number]) => !only || only.includes(name);
+
+/** A row with its target checked: `ratio ≥ minRatio` and, when given, `p99 < maxP99` ms. */
+function targeted(row: Row, minRatio: number, maxP99?: number): Row {
+  const target = `ratio ≥ ${minRatio}${maxP99 === undefined ? '' : `, p99 < ${maxP99} ms`}`;
+  return { ...row, target, met: (row.ratio ?? 0) >= minRatio && (maxP99 === undefined || (row.p99 ?? Infinity) < maxP99) };
+}
+
+/** taskset where it exists and the machine has a core per region: region i on core i. */
+const TASKSET = spawnSync('sh', ['-c', 'command -v taskset'], { encoding: 'utf8' }).stdout.trim();
+const PINNED = TASKSET !== '' && availableParallelism() >= 2;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -119,14 +131,14 @@ async function startRegions(): Promise<{ urls: Record<string, string>; children:
   const init = spawnSync(process.execPath, [dist('cli/network-init.js'), '--per-region', '--data-dir', dir, '--regions', `eu=${urls.eu},ap=${urls.ap}`], { encoding: 'utf8' });
   if (init.status !== 0) throw new Error(init.stderr);
   const spawnRegion = (id: 'eu' | 'ap') =>
-    spawn(process.execPath, [dist('main.js')], {
+    spawn(PINNED ? TASKSET : process.execPath, [...(PINNED ? ['-c', id === 'eu' ? '0' : '1', process.execPath] : []), ...(process.env.BENCH_REGION_ARGS?.split(' ').filter(Boolean) ?? []), dist('main.js')], {
       stdio: 'ignore',
       env: {
         PATH: process.env.PATH,
         REGION_ID: id,
         PORT: String(ports[id]),
         DATA_DIR: join(dir, id),
-        ADMIN_TOKEN: 'b'.repeat(40),
+        ADMIN_TOKEN,
         KEY_ENCRYPTION_SECRET: 'cd'.repeat(32),
         LOG_LEVEL: 'silent',
         REPLICATION_INTERVAL_MS: '1000',
@@ -221,7 +233,6 @@ async function asyncOpsPerSecond(run: () => Promise<void>, seconds = 1): Promise
   return n / seconds;
 }
 
-/** Issuance/s in eu and verification/s in ap per format, over HTTP, 32 in flight. */
 /** What a team would otherwise build on: Veramo's credential plugin with its local KMS. */
 async function veramoBaseline(): Promise<{ create: number; verify: number }> {
   const agent = createAgent<any>({
@@ -248,91 +259,123 @@ async function veramoBaseline(): Promise<{ create: number; verify: number }> {
   return { create, verify };
 }
 
-async function benchCredentials(urls: Record<string, string>, joseSign: number, joseVerify: number, sdIssue: number, veramo: { create: number; verify: number }): Promise<void> {
-  const json = async (url: string, body: unknown, token?: string) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as Record<string, any> };
-  };
-  const { apiKey } = (await json(`${urls.eu}/admin/issuers`, { name: 'Bench University' }, 'b'.repeat(40))).body;
-  const did = (await json(`${urls.eu}/1.0/create?method=isthmus`, { options: { verificationMethodType: 'Multikey' } }, apiKey)).body.didState.did;
+interface Floors {
+  readonly edSign: number;
+  readonly edVerify: number;
+}
+
+const json = async (url: string, body: unknown, token?: string) => {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+};
+
+/** Until ap has accepted every entry of eu's log. */
+async function mirrored(urls: Record<string, string>): Promise<void> {
+  const target = ((await (await fetch(`${urls.eu}/ledger/status`)).json()) as { logs: { log: string; size: number }[] }).logs.find((l) => l.log === 'eu')!.size;
+  for (;;) {
+    const status = (await (await fetch(`${urls.ap}/ledger/status`)).json()) as { logs: { log: string; acceptedSize: number }[] };
+    if (status.logs.find((l) => l.log === 'eu')!.acceptedSize >= target) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** An issuer tenant and a DID of it in eu, known to ap. */
+async function benchIssuer(ctx: BenchContext, name: string, options: Record<string, unknown> = {}): Promise<{ apiKey: string; did: string }> {
+  const { apiKey } = (await json(`${ctx.urls.eu}/admin/issuers`, { name }, ctx.adminToken)).body;
+  const did = (await json(`${ctx.urls.eu}/1.0/create?method=isthmus`, { options }, apiKey)).body.didState.did;
+  await mirrored(ctx.urls);
+  return { apiKey, did };
+}
+
+/** Issuance/s in eu and verification/s in ap per format, over HTTP, 32 connections. */
+async function benchCredentials(ctx: BenchContext, floors: Floors, veramo: { create: number; verify: number }): Promise<void> {
+  const { urls } = ctx;
+  const { apiKey, did } = await benchIssuer(ctx, 'Bench University', { verificationMethodType: 'Multikey' });
   const subject = Object.fromEntries([['id', 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK'], ...Array.from({ length: 8 }, (_, i) => [`claim${i}`, `value ${i}`])]);
   const credential = { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential', 'BenchCredential'], issuer: did, credentialSubject: subject };
   const sdPointers = Object.keys(subject).filter((k) => k !== 'id').map((k) => `/credentialSubject/${k}`);
-  for (;;) {
-    const status = (await (await fetch(`${urls.ap}/ledger/status`)).json()) as { logs: { log: string; lagEntries: number; acceptedSize: number }[] };
-    const eu = status.logs.find((l) => l.log === 'eu')!;
-    if (eu.lagEntries === 0 && eu.acceptedSize > 0) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  await new Promise((r) => setTimeout(r, 1500)); // let ap see the DID's create
+  const plain: { issue?: number; verify?: number } = {};
   for (const format of ['vc+jwt', 'vc+sd-jwt', 'dc+sd-jwt', 'jwt_vc_json'] as const) {
     const options = { format, ...(format.includes('sd-jwt') ? { selectivelyDisclosable: sdPointers } : {}) };
-    const tokens: unknown[] = [];
-    const issued = await load(400, 32, async () => {
-      const res = await json(`${urls.eu}/credentials/issue`, { credential, options }, apiKey);
-      if (res.status !== 201) throw new Error(`issue ${format} answered ${res.status}: ${JSON.stringify(res.body)}`);
-      tokens.push(res.body.verifiableCredential);
+    const tokens: string[] = [];
+    const issued = await cannon({
+      url: `${urls.eu}/credentials/issue`,
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}` },
+      body: { credential, options },
+      amount: 3000,
+      expect: (status) => status === 201,
+      onBody: (body) => void (tokens.length < 1000 && tokens.push(JSON.stringify({ verifiableCredential: (JSON.parse(body) as { verifiableCredential: unknown }).verifiableCredential }))),
     });
-    const floor = format.includes('sd-jwt') ? ['@sd-jwt issue', sdIssue] : ['jose sign', joseSign];
-    rows.push({ what: `issue ${format} over HTTP (eu), 32 in flight`, value: issued.perSecond, unit: 'ops/s', baseline: floor[0] as string, ratio: issued.perSecond / (floor[1] as number), p50: pct(issued.latencies, 0.5), p99: pct(issued.latencies, 0.99) });
-    rows.push({ what: `issue ${format}: ratio to Veramo createVerifiableCredential in-process`, value: issued.perSecond / veramo.create, unit: '×', baseline: 'Veramo create' });
-    const verified = await load(800, 32, async (i) => {
-      const res = await json(`${urls.ap}/credentials/verify`, { verifiableCredential: tokens[i % tokens.length] });
-      if (res.status !== 200) throw new Error(`verify ${format} answered ${res.status}: ${JSON.stringify(res.body.errors)}`);
-    });
-    rows.push({ what: `verify ${format} over HTTP (ap, issuer region idle), 32 in flight`, value: verified.perSecond, unit: 'ops/s', baseline: 'jose verify', ratio: verified.perSecond / joseVerify, p50: pct(verified.latencies, 0.5), p99: pct(verified.latencies, 0.99) });
-    rows.push({ what: `verify ${format}: ratio to Veramo verifyCredential in-process`, value: verified.perSecond / veramo.verify, unit: '×', baseline: 'Veramo verify' });
+    plain.issue ??= issued.perSecond;
+    const issueRow: Row = { what: `issue ${format} over HTTP (eu), 32 connections`, value: issued.perSecond, unit: 'req/s', baseline: 'Ed25519 sign', ratio: issued.perSecond / floors.edSign, p50: issued.p50, p99: issued.p99 };
+    ctx.row(format === 'vc+jwt' ? targeted(issueRow, 0.2) : issueRow);
+    if (format !== 'vc+jwt') ctx.row(targeted({ what: `issue ${format}: ratio to issue vc+jwt`, value: issued.perSecond / plain.issue, unit: '×', baseline: 'issue vc+jwt', ratio: issued.perSecond / plain.issue }, 0.75));
+    ctx.row({ what: `issue ${format}: ratio to Veramo createVerifiableCredential in-process`, value: issued.perSecond / veramo.create, unit: '×', baseline: 'Veramo create' });
+    await mirrored(urls);
+    const verified = await cannon({ url: `${urls.ap}/credentials/verify`, method: 'POST', bodies: tokens, amount: 4000 });
+    plain.verify ??= verified.perSecond;
+    ctx.row({ what: `verify ${format} over HTTP (ap, issuer region idle), 32 connections`, value: verified.perSecond, unit: 'req/s', baseline: 'Ed25519 verify', ratio: verified.perSecond / floors.edVerify, p50: verified.p50, p99: verified.p99 });
+    if (format !== 'vc+jwt') ctx.row(targeted({ what: `verify ${format}: ratio to verify vc+jwt`, value: verified.perSecond / plain.verify, unit: '×', baseline: 'verify vc+jwt', ratio: verified.perSecond / plain.verify }, 0.75));
+    ctx.row({ what: `verify ${format}: ratio to Veramo verifyCredential in-process`, value: verified.perSecond / veramo.verify, unit: '×', baseline: 'Veramo verify' });
   }
 }
 
 /** Status: issuance with status entries, status updates/s (batched into list versions), verification/s with status checks. */
-async function benchStatus(urls: Record<string, string>, joseVerify: number, appendsPerSecond: number): Promise<void> {
-  const json = async (url: string, body: unknown, token?: string) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as Record<string, any> };
-  };
+async function benchStatus(ctx: BenchContext, floors: Floors, appendsPerSecond: number | undefined): Promise<void> {
+  const { urls } = ctx;
   // The floor of a status check: decoding a 131,072-bit list with the library and testing a bit.
   const list = new Bitstring({ length: 131_072 });
   list.set(4242, true);
   const encoded = await list.encodeBits();
   const decode = await asyncOpsPerSecond(async () => void (await Bitstring.decodeBits({ encoded })));
-  rows.push({ what: 'baseline: Bitstring Status List decode + bit test (@digitalbazaar/bitstring)', value: decode, unit: 'ops/s' });
-  const { apiKey } = (await json(`${urls.eu}/admin/issuers`, { name: 'Bench Status University' }, 'b'.repeat(40))).body;
-  const did = (await json(`${urls.eu}/1.0/create?method=isthmus`, {}, apiKey)).body.didState.did;
+  ctx.row({ what: 'baseline: Bitstring Status List decode + bit test (@digitalbazaar/bitstring)', value: decode, unit: 'ops/s' });
+  const { apiKey, did } = await benchIssuer(ctx, 'Bench Status University');
   const credential = { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential', 'BenchCredential'], issuer: did, credentialSubject: { id: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK', claim: 'value' } };
-  const issuedPlain = await load(200, 32, async () => {
-    const res = await json(`${urls.eu}/credentials/issue`, { credential, options: { format: 'vc+jwt' } }, apiKey);
-    if (res.status !== 201) throw new Error(`issue answered ${res.status}`);
-  });
+  const issue = { url: `${urls.eu}/credentials/issue`, method: 'POST' as const, headers: { authorization: `Bearer ${apiKey}` }, expect: (status: number) => status === 201 };
+  const issuedPlain = await cannon({ ...issue, body: { credential, options: { format: 'vc+jwt' } }, amount: 2000 });
   const made: { vc: unknown; id: string }[] = [];
-  const issued = await load(400, 32, async () => {
-    const res = await json(`${urls.eu}/credentials/issue`, { credential, options: { format: 'vc+jwt', status: ['revocation', 'suspension'] } }, apiKey);
-    if (res.status !== 201) throw new Error(`issue with status answered ${res.status}: ${JSON.stringify(res.body)}`);
-    made.push({ vc: res.body.verifiableCredential, id: res.body.credentialId });
+  const issued = await cannon({
+    ...issue,
+    body: { credential, options: { format: 'vc+jwt', status: ['revocation', 'suspension'] } },
+    amount: 2000,
+    onBody: (body) => {
+      const answer = JSON.parse(body) as { verifiableCredential: unknown; credentialId: string };
+      made.push({ vc: answer.verifiableCredential, id: answer.credentialId });
+    },
   });
-  rows.push({ what: 'issue vc+jwt with revocation + suspension entries (eu), 32 in flight', value: issued.perSecond, unit: 'ops/s', baseline: 'same without status', ratio: issued.perSecond / issuedPlain.perSecond, p50: pct(issued.latencies, 0.5), p99: pct(issued.latencies, 0.99) });
+  ctx.row({ what: 'issue vc+jwt with revocation + suspension entries (eu), 32 connections', value: issued.perSecond, unit: 'req/s', baseline: 'same without status', ratio: issued.perSecond / issuedPlain.perSecond, p50: issued.p50, p99: issued.p99 });
   const suspended = made.slice(0, 200);
-  const updates = await load(suspended.length, 32, async (i) => {
-    const res = await json(`${urls.eu}/credentials/status`, { credentialId: suspended[i]!.id, credentialStatus: [{ type: 'BitstringStatusListEntry', status: 'suspended' }] }, apiKey);
-    if (res.status !== 200) throw new Error(`status update answered ${res.status}: ${JSON.stringify(res.body)}`);
+  const updates = await cannon({
+    url: `${urls.eu}/credentials/status`,
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}` },
+    bodies: suspended.map((m) => JSON.stringify({ credentialId: m.id, credentialStatus: [{ type: 'BitstringStatusListEntry', status: 'suspended' }] })),
+    amount: suspended.length,
+    expect: (status) => status === 200,
   });
   const listUrl = (JSON.parse(Buffer.from(String((made[0]!.vc as { id: string }).id).split(',')[1]!.split('.')[1]!, 'base64url').toString()) as { credentialStatus: { statusListCredential: string }[] }).credentialStatus[1]!.statusListCredential;
   const versions = Number(/\.(\d+)"$/.exec((await fetch(listUrl)).headers.get('etag') ?? '')?.[1]);
-  rows.push({ what: `status updates (suspend) over HTTP, 32 in flight; ${suspended.length} updates became ${versions - 1} list versions`, value: updates.perSecond, unit: 'ops/s', baseline: 'DID create (append)', ratio: updates.perSecond / appendsPerSecond, p50: pct(updates.latencies, 0.5), p99: pct(updates.latencies, 0.99) });
-  for (;;) {
-    const status = (await (await fetch(`${urls.ap}/ledger/status`)).json()) as { logs: { log: string; lagEntries: number }[] };
-    if (status.logs.find((l) => l.log === 'eu')!.lagEntries === 0) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const checked = await load(800, 32, async (i) => {
-    const { vc } = made[i % made.length]!;
-    const res = await json(`${urls.ap}/credentials/verify`, { verifiableCredential: vc });
-    const expected = i % made.length < suspended.length ? 400 : 200;
-    if (res.status !== expected) throw new Error(`verify with status answered ${res.status}, expected ${expected}: ${JSON.stringify(res.body.errors)}`);
+  ctx.row({
+    what: `status updates (suspend) over HTTP, 32 connections; ${suspended.length} updates became ${versions - 1} list versions`,
+    value: updates.perSecond,
+    unit: 'req/s',
+    ...(appendsPerSecond ? { baseline: 'DID create (append)', ratio: updates.perSecond / appendsPerSecond } : {}),
+    p50: updates.p50,
+    p99: updates.p99,
   });
-  rows.push({ what: 'verify vc+jwt with 2 status checks over HTTP (ap), 32 in flight', value: checked.perSecond, unit: 'ops/s', baseline: 'jose verify', ratio: checked.perSecond / joseVerify, p50: pct(checked.latencies, 0.5), p99: pct(checked.latencies, 0.99) });
+  await mirrored(urls);
+  const bodies = made.map((m) => JSON.stringify({ verifiableCredential: m.vc }));
+  const checked = await cannon({ url: `${urls.ap}/credentials/verify`, method: 'POST', bodies, amount: 4000, expect: (status, i) => status === (i % made.length < suspended.length ? 400 : 200) });
+  ctx.row(targeted({ what: 'verify vc+jwt with 2 status checks over HTTP (ap), 32 connections', value: checked.perSecond, unit: 'req/s', baseline: 'Ed25519 verify', ratio: checked.perSecond / floors.edVerify, p50: checked.p50, p99: checked.p99 }, 0.4));
   const plainVerify = rows.find((r) => r.what.startsWith('verify vc+jwt over HTTP'));
-  if (plainVerify) rows.push({ what: 'verify vc+jwt with status checks: ratio to the same without status', value: checked.perSecond / plainVerify.value, unit: '×', baseline: 'verify vc+jwt' });
+  if (plainVerify) ctx.row({ what: 'verify vc+jwt with status checks: ratio to the same without status', value: checked.perSecond / plainVerify.value, unit: '×', baseline: 'verify vc+jwt' });
+}
+
+/** GET /health/live of one region: the HTTP floor of that region's process. */
+async function trivial(url: string): Promise<Awaited<ReturnType<typeof cannon>>> {
+  await cannon({ url: `${url}/health/live`, amount: 5000 }); // warm the service and the client
+  return cannon({ url: `${url}/health/live`, amount: 30_000 });
 }
 
 async function main(): Promise<void> {
@@ -342,6 +385,7 @@ async function main(): Promise<void> {
   const signature = sign(null, message, privateKey);
   const edSign = opsPerSecond(() => sign(null, message, privateKey));
   const edVerify = opsPerSecond(() => verify(null, message, publicKey, signature));
+  const floors: Floors = { edSign, edVerify };
   rows.push({ what: 'baseline: node:crypto Ed25519 sign', value: edSign, unit: 'ops/s' });
   rows.push({ what: 'baseline: node:crypto Ed25519 verify', value: edVerify, unit: 'ops/s' });
   const keyResolver = new Resolver({ key: async (did) => ({ didResolutionMetadata: {}, didDocument: { id: did }, didDocumentMetadata: {} }) });
@@ -364,65 +408,94 @@ async function main(): Promise<void> {
   const sdIssue = await asyncOpsPerSecond(async () => void (await sd.issue(sdClaims, { _sd: Object.keys(sdClaims) } as never)));
   rows.push({ what: 'baseline: @sd-jwt/core issue, 8 SD claims', value: sdIssue, unit: 'ops/s' });
 
-  const veramo = await veramoBaseline();
-  rows.push({ what: 'baseline: Veramo 7 createVerifiableCredential (JWT, did:key)', value: veramo.create, unit: 'ops/s' });
-  rows.push({ what: 'baseline: Veramo 7 verifyCredential (JWT, did:key)', value: veramo.verify, unit: 'ops/s' });
+  const veramo = selected('credentials') ? await veramoBaseline() : undefined;
+  if (veramo) {
+    rows.push({ what: 'baseline: Veramo 7 createVerifiableCredential (JWT, did:key)', value: veramo.create, unit: 'ops/s' });
+    rows.push({ what: 'baseline: Veramo 7 verifyCredential (JWT, did:key)', value: veramo.verify, unit: 'ops/s' });
+  }
 
   const { urls, children, dir } = await startRegions();
-  try {
-    const post = (base: string, body: unknown) => fetch(`${base}/1.0/operations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    // Warm both the service and this client before anything is timed.
-    await load(2000, 32, async () => void (await (await fetch(`${urls.eu}/health/live`)).arrayBuffer()));
-    // A trivial endpoint over HTTP: the HTTP floor of this machine for the service.
-    const live = await load(3000, 32, async () => void (await (await fetch(`${urls.eu}/health/live`)).arrayBuffer()));
-    rows.push({ what: 'baseline: GET /health/live over HTTP (32 in flight)', value: live.perSecond, unit: 'req/s', p50: pct(live.latencies, 0.5), p99: pct(live.latencies, 0.99) });
-
-    const creates = Array.from({ length: 1000 }, walletCreate);
-    const dids: string[] = [];
-    const appends = await load(creates.length, 32, async (i) => {
-      const res = await post(urls.eu, creates[i]!.operation);
-      if (res.status !== 201) throw new Error(`append answered ${res.status}: ${await res.text()}`);
-      dids.push(((await res.json()) as { didState: { did: string } }).didState.did);
-    });
-    const appendStart = performance.now();
-    rows.push({ what: 'DID create (append + checkpoint) over HTTP, 32 in flight', value: appends.perSecond, unit: 'ops/s', baseline: 'Ed25519 verify', ratio: appends.perSecond / edVerify, p50: pct(appends.latencies, 0.5), p99: pct(appends.latencies, 0.99) });
-
-    // Replication lag: from the end of the burst until ap has accepted every entry.
+  for (const id of ['eu', 'ap']) {
     for (;;) {
-      const status = (await (await fetch(`${urls.ap}/ledger/status`)).json()) as { logs: { log: string; acceptedSize: number }[] };
-      if (status.logs.find((l) => l.log === 'eu')!.acceptedSize >= creates.length) break;
-      await new Promise((r) => setTimeout(r, 20));
+      try {
+        if ((await fetch(`${urls[id]}/health/live`)).ok) break;
+      } catch {
+        // starting
+      }
+      await new Promise((r) => setTimeout(r, 50));
     }
-    rows.push({ what: 'replication lag eu → ap after a 1,000-append burst', value: performance.now() - appendStart, unit: 'ms' });
+  }
+  /** What a section in its own file gets: `await benchX(ctx)` is all it takes to wire it in. */
+  const ctx: BenchContext = { urls, adminToken: ADMIN_TOKEN, row: (r) => void rows.push(r) };
+  try {
+    // A trivial endpoint over HTTP, per region: the HTTP floor of each region's process.
+    const live: Record<string, Awaited<ReturnType<typeof cannon>>> = {};
+    for (const id of ['eu', 'ap']) {
+      live[id] = await trivial(urls[id]!);
+      rows.push({ what: `baseline: GET /health/live over HTTP (${id}), 32 connections`, value: live[id].perSecond, unit: 'req/s', p50: live[id].p50, p99: live[id].p99 });
+    }
 
-    for (const [region, label] of [['eu', 'home region'], ['ap', 'mirror region']] as const) {
-      const resolve = await load(4000, 32, async (i) => {
-        const res = await fetch(`${urls[region]}/1.0/identifiers/${dids[i % dids.length]}`);
-        if (res.status !== 200) throw new Error(`resolve answered ${res.status}`);
-        await res.arrayBuffer();
+    let appendsPerSecond: number | undefined;
+    const dids: string[] = [];
+    if (selected('did-create') || selected('replication-lag') || selected('resolve')) {
+      const count = selected('did-create') || selected('replication-lag') ? 3000 : 300;
+      const bodies = Array.from({ length: count + 100 }, () => JSON.stringify(walletCreate().operation));
+      const appends = await cannon({
+        url: `${urls.eu}/1.0/operations`,
+        method: 'POST',
+        bodies,
+        amount: count,
+        expect: (status) => status === 201,
+        onBody: (body) => void dids.push((JSON.parse(body) as { didState: { did: string } }).didState.did),
       });
-      rows.push({ what: `resolve did:isthmus over HTTP (${label}), 32 in flight`, value: resolve.perSecond, unit: 'req/s', baseline: 'GET /health/live', ratio: resolve.perSecond / live.perSecond, p50: pct(resolve.latencies, 0.5), p99: pct(resolve.latencies, 0.99) });
+      const appendEnd = performance.now();
+      appendsPerSecond = appends.perSecond;
+      if (selected('did-create')) {
+        rows.push(targeted({ what: `DID create (append + checkpoint) over HTTP (eu), 32 connections, ${count.toLocaleString('en-US')} creates`, value: appends.perSecond, unit: 'req/s', baseline: 'Ed25519 verify', ratio: appends.perSecond / edVerify, p50: appends.p50, p99: appends.p99 }, 0.2, 50));
+      }
+      // Replication lag: from the end of the burst until ap has accepted every entry.
+      await mirrored(urls);
+      if (selected('replication-lag')) rows.push({ what: `replication lag eu → ap after a ${count.toLocaleString('en-US')}-append burst`, value: performance.now() - appendEnd, unit: 'ms' });
     }
-    await benchCredentials(urls, joseSign, joseVerify, sdIssue, veramo);
-    await benchStatus(urls, joseVerify, appends.perSecond);
-    await benchCatchUp(urls, edVerify);
+
+    if (selected('resolve')) {
+      for (const [region, label] of [['eu', 'home region'], ['ap', 'mirror region']] as const) {
+        const paths = dids.map((did) => `/1.0/identifiers/${did}`);
+        await cannon({ url: urls[region]!, paths, amount: 2000 }); // every chain loaded once
+        const resolved = await cannon({ url: urls[region]!, paths, amount: 30_000, expect: (status) => status === 200 });
+        rows.push(targeted({ what: `resolve did:isthmus over HTTP (${label}), 32 connections`, value: resolved.perSecond, unit: 'req/s', baseline: `GET /health/live (${region})`, ratio: resolved.perSecond / live[region]!.perSecond, p50: resolved.p50, p99: resolved.p99 }, 0.45, 5));
+      }
+    }
+    if (veramo) await benchCredentials(ctx, floors, veramo);
+    if (selected('status')) await benchStatus(ctx, floors, appendsPerSecond);
+    if (selected('catch-up')) await benchCatchUp(urls, edVerify);
     rows.push({ what: 'bench process RSS', value: process.memoryUsage().rss / 2 ** 20, unit: 'MiB' });
   } finally {
     for (const child of children) child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 1500));
     rmSync(dir, { recursive: true, force: true });
   }
 
   const fmt = (n: number | undefined, digits = 0) => (n === undefined ? '' : n.toLocaleString('en-US', { maximumFractionDigits: digits }));
   const table = [
-    '| what | value | unit | baseline | ratio | p50 ms | p99 ms |',
-    '|---|---:|---|---|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.what} | ${fmt(r.value, r.unit === '×' ? 2 : 0)} | ${r.unit} | ${r.baseline ?? ''} | ${r.ratio === undefined ? '' : fmt(r.ratio, 3)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} |`),
+    '| what | value | unit | baseline | ratio | p50 ms | p99 ms | target | met |',
+    '|---|---:|---|---|---:|---:|---:|---|---|',
+    ...rows.map((r) => `| ${r.what} | ${fmt(r.value, r.unit === '×' ? 2 : 0)} | ${r.unit} | ${r.baseline ?? ''} | ${r.ratio === undefined ? '' : fmt(r.ratio, 3)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`),
   ].join('\n');
   mkdirSync(join(root, 'bench/results'), { recursive: true });
-  const meta = { date: new Date().toISOString(), node: process.version, database: process.env.BENCH_DATABASE_URL ? 'postgresql' : 'sqlite' };
+  const meta = {
+    date: new Date().toISOString(),
+    node: process.version,
+    database: process.env.BENCH_DATABASE_URL ? 'postgresql' : 'sqlite',
+    cores: availableParallelism(),
+    placement: PINNED ? 'eu pinned to core 0, ap to core 1 (taskset); the autocannon client unpinned' : 'unpinned (no taskset, or fewer than 2 cores)',
+    sections: only ?? ['all'],
+  };
   writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify({ ...meta, rows }, null, 2)}\n`);
-  writeFileSync(join(root, 'bench/results/latest.md'), `# Isthmus bench, ${meta.date} (${meta.database}, Node ${meta.node})\n\n${table}\n`);
+  writeFileSync(
+    join(root, 'bench/results/latest.md'),
+    `# Isthmus bench, ${meta.date} (${meta.database}, Node ${meta.node})\n\n${meta.cores} cores; ${meta.placement}; sections: ${meta.sections.join(', ')}. Load: autocannon, 32 connections.\n\n${table}\n`,
+  );
   process.stdout.write(`${table}\n`);
 }
 

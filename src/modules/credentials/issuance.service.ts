@@ -87,7 +87,8 @@ export class IssuanceService {
     }
     const { kid, alg, key } = await this.registrar.assertionKey(issuer, did);
     const id = credential.id ?? `urn:uuid:${randomUUID()}`;
-    if (await this.records.exists(id)) throw new ConflictError(`a credential with id ${id} was already issued here; ids are unique`);
+    // A random UUID we just made is new (122 random bits): only an id the issuer chose is looked up.
+    if (credential.id !== undefined && (await this.records.exists(id))) throw new ConflictError(`a credential with id ${id} was already issued here; ids are unique`);
     // iat (a NumericDate with milliseconds) records when it was signed, so verifiers resolve
     // the issuer's keys as they were then.
     const iat = Date.now() / 1000;

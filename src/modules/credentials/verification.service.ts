@@ -206,7 +206,7 @@ export class VerificationService {
     else report.fail('issuer', `the credential names issuer ${issuer} but is signed by ${did}`);
     this.checkValidity(report, times.claims, options.clockSkewSeconds);
     this.checkSchema(report, credential, options.requireSchema);
-    await this.checkIssuerNow(report, did);
+    await this.checkIssuerNow(report, did, signer.deactivated);
     await this.checkStatus(report, { credentialStatus: credential.credentialStatus }, did, options.requireStatus);
     const types = typesOf(credential);
     await this.checkAccreditation(report, did, types, options.requireAccreditation);
@@ -336,7 +336,7 @@ export class VerificationService {
     if ('problem' in times) report.fail('validity', times.problem);
     else this.checkValidity(report, times.claims, options.clockSkewSeconds);
     if (format === 'vc+sd-jwt') this.checkSchema(report, content, options.requireSchema);
-    await this.checkIssuerNow(report, did);
+    await this.checkIssuerNow(report, did, signer.deactivated);
     await this.checkStatus(report, format === 'dc+sd-jwt' ? { status: content.status } : { credentialStatus: content.credentialStatus }, did, options.requireStatus);
     const types = format === 'dc+sd-jwt' ? typesOfVct(content.vct) : typesOf(content);
     await this.checkAccreditation(report, did, types, options.requireAccreditation);
@@ -348,11 +348,11 @@ export class VerificationService {
    * one its current document holds, or one that left it after this credential's digest was
    * anchored on the ledger (docs/credentials.md). The detail says which rule decided.
    */
-  private async checkIssuerSignature(report: Report, jws: string, alg: string, did: string, kid: string | undefined): Promise<string | undefined> {
+  private async checkIssuerSignature(report: Report, jws: string, alg: string, did: string, kid: string | undefined): Promise<{ methodId: string; deactivated?: boolean } | undefined> {
     const signer = await this.signers.verifyAssertion(jws, alg, did, kid, () => this.ledger.anchorsOf(credentialDigest(jws)));
     if ('methodId' in signer) {
       report.pass('signature', `${signer.methodId}: ${signer.detail}`);
-      return signer.methodId;
+      return signer;
     }
     report.fail(signer.check, signer.problem);
     return undefined;
@@ -439,9 +439,9 @@ export class VerificationService {
   }
 
   /** What happened to the issuer since: deactivation fails (a removed key is the signature check's to judge). */
-  private async checkIssuerNow(report: Report, did: string): Promise<void> {
-    const now = await this.resolver.resolve(did);
-    if (now.didDocumentMetadata.deactivated) {
+  private async checkIssuerNow(report: Report, did: string, deactivated: boolean | undefined): Promise<void> {
+    // Known from the chain the signature check just read (did:isthmus): not read again.
+    if (deactivated ?? (await this.resolver.resolve(did)).didDocumentMetadata.deactivated) {
       report.fail('issuer-active', `the issuer ${did} has been deactivated`);
       return;
     }

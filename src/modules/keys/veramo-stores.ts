@@ -53,6 +53,7 @@ function toKey(row: ManagedKeyEntity): IKey {
 /** Veramo's identifier store on the `managed_did` table; rows also record the owning issuer. */
 export class DidStore extends AbstractDIDStore {
   private readonly dids: Repository<ManagedDidEntity>;
+  private readonly changed: ((did: string) => void)[] = [];
 
   constructor(db: DataSource) {
     super();
@@ -61,6 +62,7 @@ export class DidStore extends AbstractDIDStore {
 
   /** Saves the record; with `tx`, inside that transaction (the ledger append's, for a create). */
   async importDID(identifier: IIdentifier & { ownerId?: string }, tx?: EntityManager): Promise<boolean> {
+    for (const listener of this.changed) listener(identifier.did);
     const dids = tx ? tx.getRepository(ManagedDidEntity) : this.dids;
     const existing = await dids.findOneBy({ did: identifier.did });
     await dids.save({
@@ -72,6 +74,8 @@ export class DidStore extends AbstractDIDStore {
       services: JSON.stringify(identifier.services),
       ownerId: identifier.ownerId ?? existing?.ownerId ?? null,
     });
+    // Again once written: a read between the first notice and the write may have cached the old row.
+    for (const listener of this.changed) listener(identifier.did);
     return true;
   }
 
@@ -82,6 +86,7 @@ export class DidStore extends AbstractDIDStore {
   }
 
   async deleteDID({ did }: { did: string }): Promise<boolean> {
+    for (const listener of this.changed) listener(did);
     return ((await this.dids.delete({ did })).affected ?? 0) > 0;
   }
 
@@ -91,6 +96,17 @@ export class DidStore extends AbstractDIDStore {
 
   async ownerOf(did: string): Promise<string | null | undefined> {
     return (await this.dids.findOneBy({ did }))?.ownerId;
+  }
+
+  /** The owning tenant and the identifier in one read; undefined for a DID not managed here. */
+  async owned(did: string): Promise<{ ownerId: string | null; identifier: IIdentifier } | undefined> {
+    const row = await this.dids.findOneBy({ did });
+    return row ? { ownerId: row.ownerId, identifier: toIdentifier(row) } : undefined;
+  }
+
+  /** Called with the DID whenever this process writes its record (for caches of it). */
+  onChange(listener: (did: string) => void): void {
+    this.changed.push(listener);
   }
 }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import { parseAnchorPayload } from '../../domain/credentials/anchor.js';
+import { placeholders, rawQuery } from '../../database/raw-query.js';
 import type { LedgerPosition } from '../../domain/did/index.js';
 import { CheckpointEntity, CredentialAnchorEntity, LedgerEntryEntity, LedgerHeadEntity } from './ledger.entity.js';
 
@@ -33,6 +34,8 @@ function toHead(row: LedgerHeadEntity): LogHead {
 export class LedgerRepository {
   /** SQLite has one writer; this keeps this process's appends from interleaving their transactions. */
   private sqliteTail: Promise<unknown> = Promise.resolve();
+  /** Logs whose head row this process has seen committed. */
+  private readonly heads = new Set<string>();
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
@@ -47,16 +50,23 @@ export class LedgerRepository {
   async withLogLock<T>(log: string, work: (tx: EntityManager, head: LogHead) => Promise<T>): Promise<T> {
     const run = () =>
       this.db.transaction(async (tx) => {
-        await tx
-          .createQueryBuilder()
-          .insert()
-          .into(LedgerHeadEntity)
-          .values({ log, size: 0, rootHash: '', frontier: '[]', updatedAt: '' })
-          .orIgnore()
-          .execute();
+        // The head row is never deleted: once this process has seen it committed, it is not inserted again.
+        if (!this.heads.has(log)) {
+          await tx
+            .createQueryBuilder()
+            .insert()
+            .into(LedgerHeadEntity)
+            .values({ log, size: 0, rootHash: '', frontier: '[]', updatedAt: '' })
+            .orIgnore()
+            .execute();
+        }
         const query = tx.getRepository(LedgerHeadEntity).createQueryBuilder('h').where('h.log = :log', { log });
         const row = (this.isPostgres ? await query.setLock('pessimistic_write').getOne() : await query.getOne())!;
-        return work(tx, toHead(row));
+        const result = await work(tx, toHead(row));
+        return { result, committed: () => this.heads.add(log) };
+      }).then(({ result, committed }) => {
+        committed();
+        return result;
       });
     if (this.isPostgres) return run();
     const result = this.sqliteTail.then(run, run);
@@ -141,14 +151,7 @@ export class LedgerRepository {
   /** The index of the newest entry of each DID given: cheap freshness check for cached folds. */
   async latestDidIndexes(dids: string[]): Promise<Map<string, number>> {
     if (dids.length === 0) return new Map();
-    const rows = await this.db
-      .getRepository(LedgerEntryEntity)
-      .createQueryBuilder('e')
-      .select('e.did', 'did')
-      .addSelect('MAX(e.idx)', 'idx')
-      .where({ did: In(dids) })
-      .groupBy('e.did')
-      .getRawMany<{ did: string; idx: number | string }>();
+    const rows = await rawQuery<{ did: string; idx: number | string }>(this.db, `SELECT "did", MAX("idx") AS "idx" FROM "ledger_entry" WHERE "did" IN (${placeholders(dids.length)}) GROUP BY "did"`, dids);
     return new Map(rows.map((r) => [r.did, Number(r.idx)]));
   }
 
@@ -164,15 +167,7 @@ export class LedgerRepository {
 
   /** Per log, the index of its newest entry of `kind` (a cheap freshness check for folded trust lists). */
   async newestOfKind(kind: string): Promise<string> {
-    const rows = await this.db
-      .getRepository(LedgerEntryEntity)
-      .createQueryBuilder('e')
-      .select('e.log', 'log')
-      .addSelect('MAX(e.idx)', 'idx')
-      .where('e.kind = :kind', { kind })
-      .groupBy('e.log')
-      .orderBy('e.log', 'ASC')
-      .getRawMany<{ log: string; idx: number | string }>();
+    const rows = await rawQuery<{ log: string; idx: number | string }>(this.db, 'SELECT "log", MAX("idx") AS "idx" FROM "ledger_entry" WHERE "kind" = ? GROUP BY "log" ORDER BY "log" ASC', [kind]);
     return rows.map((r) => `${r.log}:${Number(r.idx)}`).join(',');
   }
 
@@ -184,16 +179,11 @@ export class LedgerRepository {
   /** Where the newest version of each list is, without loading it: one indexed query for a credential's lists. */
   async latestStatusListPositions(ids: readonly string[]): Promise<Map<string, { log: string; index: number }>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db
-      .getRepository(LedgerEntryEntity)
-      .createQueryBuilder('e')
-      .select('e.ref', 'ref')
-      .addSelect('e.log', 'log')
-      .addSelect('MAX(e.idx)', 'idx')
-      .where({ ref: In([...ids]), kind: 'status-list' })
-      .groupBy('e.ref')
-      .addGroupBy('e.log')
-      .getRawMany<{ ref: string; log: string; idx: number | string }>();
+    const rows = await rawQuery<{ ref: string; log: string; idx: number | string }>(
+      this.db,
+      `SELECT "ref", "log", MAX("idx") AS "idx" FROM "ledger_entry" WHERE "ref" IN (${placeholders(ids.length)}) AND "kind" = 'status-list' GROUP BY "ref", "log"`,
+      ids,
+    );
     return new Map(rows.map((r) => [r.ref, { log: r.log, index: Number(r.idx) }]));
   }
 

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createAgent, type IDIDManager, type IKeyManager, type IResolver, type TAgent } from '@veramo/core';
+import type { IIdentifier, IKey } from '@veramo/core-types';
 import { DIDManager } from '@veramo/did-manager';
 import { DIDResolverPlugin } from '@veramo/did-resolver';
 import { KeyManager } from '@veramo/key-manager';
@@ -29,6 +30,29 @@ import { ResolverService } from './resolver.service.js';
 export type RegistrarAgent = TAgent<IDIDManager & IKeyManager & IResolver>;
 const PROVIDER = 'did:isthmus';
 
+/** A managed DID's record as of the DID's newest ledger index. */
+interface CachedRecord {
+  readonly latestIndex: number;
+  readonly ownerId: string | null;
+  readonly identifier: IIdentifier;
+}
+const RECORD_CACHE_LIMIT = 10_000;
+
+/** The first assertion method of the document whose key (by RFC 7638 thumbprint: x alone does not name a P-256 key) is one of `keys`. */
+function heldAssertionKey(
+  document: { assertionMethod?: string[]; verificationMethod?: { id: string; publicKeyJwk?: Record<string, unknown>; publicKeyMultibase?: string }[] },
+  keys: readonly IKey[],
+): { methodId: string; key: IKey } | undefined {
+  for (const methodId of document.assertionMethod ?? []) {
+    const method = document.verificationMethod?.find((m) => m.id === methodId);
+    const jwk = method?.publicKeyJwk ?? (method?.publicKeyMultibase ? parseMultikey(method.publicKeyMultibase).jwk : undefined);
+    const thumbprint = jwk === undefined ? undefined : jwkThumbprint(jwk);
+    const key = thumbprint === undefined ? undefined : keys.find((k) => jwkThumbprint(publicJwkOf(k)) === thumbprint);
+    if (key) return { methodId, key };
+  }
+  return undefined;
+}
+
 const forbidden = (detail: string) => new ProblemException({ type: problemType('forbidden'), title: 'Forbidden', status: 403, detail });
 
 /**
@@ -42,6 +66,7 @@ export class RegistrarService {
   private readonly provider: IsthmusDidProvider;
   private readonly dids: DidStore;
   private readonly kms: NodeCryptoKms;
+  private readonly records = new Map<string, CachedRecord>();
 
   constructor(
     @InjectDataSource() db: DataSource,
@@ -51,6 +76,7 @@ export class RegistrarService {
     writer: LedgerWriter,
   ) {
     this.dids = new DidStore(db);
+    this.dids.onChange((did) => this.records.delete(did));
     this.kms = new NodeCryptoKms(db, new SecretBox(config.keyEncryptionSecret));
     this.provider = new IsthmusDidProvider({
       home: writer.log,
@@ -107,25 +133,32 @@ export class RegistrarService {
   /**
    * The key to issue with as `did`: one this region holds for a verification method that the
    * DID's current document lists under assertionMethod. Only the owning tenant gets it.
+   * One indexed query (the DID's newest ledger index) when the DID's record is cached: the
+   * record changes only with an operation of the DID, so it is kept with that index; a held
+   * key not found in a cached record is looked for again in a fresh read (another replica's update).
    */
   async assertionKey(issuer: IssuerPrincipal, did: string): Promise<{ kid: string; alg: JoseAlgorithm; key: KeyObject }> {
-    await this.activeOwned(issuer, did, 'it can no longer sign credentials or status lists');
-    const resolved = await this.resolver.resolve(did);
-    const document = resolved.didDocument as { assertionMethod?: string[]; verificationMethod?: { id: string; publicKeyJwk?: Record<string, unknown>; publicKeyMultibase?: string }[] } | null;
-    if (!document) throw new ConflictError(`${did} has no current document`);
-    const identifier = await this.dids.getDID({ did });
-    for (const methodId of document.assertionMethod ?? []) {
-      const method = document.verificationMethod?.find((m) => m.id === methodId);
-      // The key is its material (RFC 7638 thumbprint): x alone does not name a P-256 key.
-      const jwk = method?.publicKeyJwk ?? (method?.publicKeyMultibase ? parseMultikey(method.publicKeyMultibase).jwk : undefined);
-      const thumbprint = jwk === undefined ? undefined : jwkThumbprint(jwk);
-      const held = thumbprint === undefined ? undefined : identifier.keys.find((k) => jwkThumbprint(publicJwkOf(k)) === thumbprint);
-      if (held) {
-        const { type, key } = await this.kms.privateKey(held.kid);
-        return { kid: methodId, alg: algorithmOfKeyType(type), key };
-      }
-    }
-    throw new ConflictError(`${did} lists no assertion method whose key this region holds`);
+    const chain = await this.resolver.chain(did);
+    const cached = chain === undefined ? undefined : this.records.get(did);
+    const hit = cached !== undefined && cached.latestIndex === chain!.latestIndex;
+    const fresh = hit ? undefined : await this.dids.owned(did);
+    const record = hit ? cached : fresh;
+    if (record === undefined) throw new NotFoundError(`${did} is not managed by this region's registrar: use a DID your tenant created here with POST /1.0/create`);
+    if (record.ownerId !== issuer.id) throw forbidden(`${did} belongs to another issuer`);
+    const last = chain?.items.at(-1)?.operation;
+    if (!chain || !last) throw new ConflictError(`${did} is not on this region's log`);
+    if (last.type === 'deactivate') throw new ConflictError(`${did} was deactivated, which is final: it can no longer sign credentials or status lists`);
+    if (fresh) this.remember(did, { ...fresh, latestIndex: chain.latestIndex });
+    const document = chain.current.document as { assertionMethod?: string[]; verificationMethod?: { id: string; publicKeyJwk?: Record<string, unknown>; publicKeyMultibase?: string }[] };
+    const held = heldAssertionKey(document, record.identifier.keys) ?? (fresh ? undefined : heldAssertionKey(document, (await this.dids.getDID({ did })).keys));
+    if (!held) throw new ConflictError(`${did} lists no assertion method whose key this region holds`);
+    const { type, key } = await this.kms.privateKey(held.key.kid);
+    return { kid: held.methodId, alg: algorithmOfKeyType(type), key };
+  }
+
+  private remember(did: string, record: CachedRecord): void {
+    if (this.records.size >= RECORD_CACHE_LIMIT) this.records.delete(this.records.keys().next().value!);
+    this.records.set(did, record);
   }
 
   /**

@@ -26,6 +26,9 @@ interface CachedChain {
   readonly current: FoldedDid;
 }
 
+/** Folded chains kept in memory (the oldest cached goes first). */
+const CHAIN_CACHE_LIMIT = 100_000;
+
 const failure = (error: ResolutionErrorCode, message: string): DIDResolutionResult => ({
   didResolutionMetadata: { error, message },
   didDocument: null,
@@ -56,7 +59,20 @@ export class ResolverService implements OnModuleInit {
 
   onModuleInit(): void {
     this.writer.onAppended((rows) => {
-      for (const row of rows) if (row.did) this.chains.delete(row.did);
+      const byDid = new Map<string, LedgerEntryEntity[]>();
+      for (const row of rows) if (row.did) byDid.set(row.did, [...(byDid.get(row.did) ?? []), row]);
+      for (const [did, appended] of byDid) {
+        this.chains.delete(did);
+        // A DID created in this batch has no other entries (the append checked it in its
+        // transaction): its chain is what this process just wrote and signed, so it is cached
+        // as it is, and the registrar's answer and the first resolutions read nothing more.
+        try {
+          const items = chainItems(appended);
+          if (items[0]?.operation.type === 'create') this.cache(did, this.build(appended, items));
+        } catch {
+          // not cached: the next resolution loads and checks it
+        }
+      }
     });
   }
 
@@ -106,11 +122,19 @@ export class ResolverService implements OnModuleInit {
     if (cached && cached.latestIndex === latest) return cached;
     const rows = await this.repository.didEntries(did);
     await this.integrity.checkEntries(rows);
-    const items = chainItems(rows);
-    const versions = foldVersions(items);
-    const chain = { latestIndex: latest, rows, items, versions, current: selectVersion(versions, items) };
-    this.chains.set(did, chain);
+    const chain = this.build(rows, chainItems(rows));
+    this.cache(did, chain);
     return chain;
+  }
+
+  private cache(did: string, chain: CachedChain): void {
+    if (this.chains.size >= CHAIN_CACHE_LIMIT) this.chains.delete(this.chains.keys().next().value!);
+    this.chains.set(did, chain);
+  }
+
+  private build(rows: LedgerEntryEntity[], items: ChainItem[]): CachedChain {
+    const versions = foldVersions(items);
+    return { latestIndex: rows.at(-1)!.index, rows, items, versions, current: selectVersion(versions, items) };
   }
 
   private pure(build: () => Record<string, unknown>): DIDResolutionResult {

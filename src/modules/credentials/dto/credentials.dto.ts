@@ -1,5 +1,6 @@
 import { ApiHideProperty, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { plainToInstance, Transform, Type } from 'class-transformer';
+import { fastAccept, jsonObject, plainObjectWith } from '../../../common/validation.js';
 import { Allow, ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 export class IssueOptionsDto {
@@ -205,3 +206,24 @@ export class VerificationResultDto {
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
   credential!: Record<string, unknown> | null;
 }
+
+// The common valid bodies of the hot routes, checked without class-validator (src/common/validation.ts).
+const ISSUE_KEYS = new Set(['credential', 'options']);
+const ISSUE_OPTION_KEYS = new Set(['format', 'selectivelyDisclosable', 'holder', 'vct', 'status']);
+const FORMATS = new Set(['vc+jwt', 'vc+sd-jwt', 'dc+sd-jwt', 'jwt_vc_json']);
+const PURPOSES = new Set(['revocation', 'suspension']);
+fastAccept(IssueRequestDto, (body) => {
+  if (!plainObjectWith(body, ISSUE_KEYS) || !jsonObject(body.credential)) return false;
+  const options = body.options;
+  if (options === undefined) return true;
+  if (!plainObjectWith(options, ISSUE_OPTION_KEYS)) return false;
+  const { format, selectivelyDisclosable: pointers, vct, status } = options;
+  return (
+    (format === undefined || (typeof format === 'string' && FORMATS.has(format))) &&
+    (pointers === undefined || (Array.isArray(pointers) && pointers.every((p) => typeof p === 'string'))) &&
+    (vct === undefined || typeof vct === 'string') &&
+    (status === undefined || (Array.isArray(status) && status.length <= 2 && new Set(status).size === status.length && status.every((p) => typeof p === 'string' && PURPOSES.has(p))))
+  );
+});
+const VERIFY_KEYS = new Set(['verifiableCredential']);
+fastAccept(VerifyRequestDto, (body) => plainObjectWith(body, VERIFY_KEYS));

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsISO8601, IsNumberString, IsOptional } from 'class-validator';
+import { fastAccept, plainObjectWith } from '../../../common/validation.js';
 
 export class ResolveQueryDto {
   /** The 1-based position of an operation in the DID's chain. */
@@ -46,3 +47,7 @@ export class DidLogDto {
   did!: string;
   operations!: DidLogOperationDto[];
 }
+
+// A resolution without version parameters, checked without class-validator (src/common/validation.ts).
+const NO_KEYS = new Set<string>();
+fastAccept(ResolveQueryDto, (query) => plainObjectWith(query, NO_KEYS));
