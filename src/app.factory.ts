@@ -8,7 +8,7 @@ import { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { clientErrorHandler, frameworkErrors } from './common/framework-errors.js';
-import { boundedJsonParser } from './common/json-body.js';
+import { boundedJsonParser, formBodyParser } from './common/json-body.js';
 import { createLogger, PinoNestLogger } from './common/logger.js';
 import { completeOpenApi } from './common/openapi.js';
 import { ProblemFilter } from './common/problem.filter.js';
@@ -71,6 +71,8 @@ export async function createRegionApp(config: RegionConfig, log = createLogger(c
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, boundedJsonParser(fastify.getDefaultJsonParser('error', 'error')));
+  // OAuth token endpoints take form bodies (RFC 6749 §4.1.3); every other route stays JSON only.
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, formBodyParser);
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });

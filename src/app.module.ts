@@ -10,6 +10,7 @@ import { CredentialsModule } from './modules/credentials/credentials.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { LedgerModule } from './modules/ledger/ledger.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
+import { Oid4vciModule } from './modules/oid4vci/oid4vci.module.js';
 import { NetworkModule } from './modules/network/network.module.js';
 import { PolicyModule } from './modules/policy/policy.module.js';
 import { ReplicationModule } from './modules/replication/replication.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         ReplicationModule,
         TrustModule,
         CredentialsModule,
+        Oid4vciModule,
       ],
     };
   }

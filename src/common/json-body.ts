@@ -46,3 +46,20 @@ export function boundedJsonParser(parse: JsonParser): JsonParser {
     parse(request, body, done);
   };
 }
+
+/** Routes that take `application/x-www-form-urlencoded` bodies: OAuth token endpoints (RFC 6749 §4.1.3). */
+const FORM_ROUTES = /^\/oid4vci\/issuers\/:[A-Za-z]+\/token$/;
+
+/**
+ * Form bodies for the routes above, as a flat object (a repeated name keeps its first value);
+ * anywhere else a form is refused as an unsupported content-type, as before.
+ */
+export function formBodyParser(request: FastifyRequest, body: string, done: Done): void {
+  if (!FORM_ROUTES.test(request.routeOptions.url ?? '')) {
+    done(new ProblemException({ type: problemType('unsupported-media-type'), title: 'Unsupported Media Type', status: 415, detail: 'The request content-type is not supported; send application/json.' }));
+    return;
+  }
+  const form: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(body)) if (!(name in form)) form[name] = value;
+  done(null, form);
+}

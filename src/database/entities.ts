@@ -4,6 +4,7 @@ import { ManagedDidEntity, ManagedKeyEntity, PrivateKeyEntity } from '../modules
 import { CheckpointEntity, CredentialAnchorEntity, LedgerEntryEntity, LedgerHeadEntity } from '../modules/ledger/ledger.entity.js';
 import { DatabaseOwnerEntity } from '../modules/network/database-owner.entity.js';
 import { LedgerAlarmEntity } from '../modules/replication/alarm.entity.js';
+import { Oid4vciNonceEntity, Oid4vciOfferEntity } from '../modules/oid4vci/oid4vci.entity.js';
 import { StatusListEntity } from '../modules/status/status-list.entity.js';
 
 /** Every entity of the application, in one list for the DataSource. */
@@ -21,4 +22,6 @@ export const ENTITIES = [
   DatabaseOwnerEntity,
   CredentialAnchorEntity,
   PendingAnchorEntity,
+  Oid4vciOfferEntity,
+  Oid4vciNonceEntity,
 ];

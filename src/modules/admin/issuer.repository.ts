@@ -18,4 +18,8 @@ export class IssuerRepository {
   findByApiKeyHash(apiKeyHash: string): Promise<IssuerEntity | null> {
     return this.issuers.findOneBy({ apiKeyHash });
   }
+
+  findById(id: string): Promise<IssuerEntity | null> {
+    return this.issuers.findOneBy({ id });
+  }
 }

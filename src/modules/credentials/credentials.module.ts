@@ -19,5 +19,6 @@ import { PresentationVerifier } from './presentation-verifier.js';
   imports: [RegistryModule, AdminModule, StatusModule, TrustModule, LedgerModule],
   controllers: [CredentialsController],
   providers: [IssuanceService, IssuanceAnchors, CredentialStatusService, RetentionService, VerificationService, PresentationVerifier, CredentialRecordRepository, IssuerGuard, SchemaRegistry],
+  exports: [IssuanceService],
 })
 export class CredentialsModule {}
