@@ -375,6 +375,11 @@ function checkAnswer(op: Operation, req: FuzzRequest, answer: Answer): void {
   expect(answer.status >= 500 && !(answer.status !== 500 && declared), `a server error for bad input: ${where}`).toBe(false);
   if (req.method === 'HEAD') return;
   if (answer.status >= 400) {
+    if (/OAuthErrorDto$/.test(declared?.content?.['application/json']?.schema?.$ref ?? '') && /^application\/json/.test(answer.contentType)) {
+      // Wallet endpoints answer OAuth / OpenID4VCI errors (docs/wallets.md), as their operation documents.
+      expect(JSON.parse(answer.text), where).toMatchObject({ error: expect.stringMatching(/^[a-z_]+$/), error_description: expect.any(String) });
+      return;
+    }
     if (declared?.content?.['application/json'] && /^application\/json/.test(answer.contentType)) {
       // The VC API's own answer for "not verified", documented in the operation.
       expect(JSON.parse(answer.text), where).toMatchObject({ verified: false, errors: expect.any(Array) });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Oid4vciService } from '../src/modules/oid4vci/oid4vci.service.js';
 import { logStatus, startTwoRegions, waitFor, type TwoRegions } from './support/network.js';
 import { postJson } from './support/http.js';
-import { signJwt, walletClient, walletKey, type WalletKey } from './support/oid4vci-wallet.js';
+import { receiveCredentials, signJwt, walletKey, type WalletKey } from '../src/cli/oid4vci-wallet.js';
 import { ADMIN_TOKEN } from './support/region.js';
 
 // OpenID4VCI 1.0 issuance (docs/wallets.md) against two live regions, the wallet being the
@@ -38,24 +38,9 @@ const payloadOf = (jwt: string): Record<string, any> => JSON.parse(Buffer.from(j
 
 /** The whole flow with the library's wallet: offer URI → metadata → token (DPoP) → nonce → proofs → credentials. */
 async function receive(offerUri: string, options: { txCode?: string; keys?: number } = {}) {
-  const dpopKey = await walletKey();
-  const proofKeys = await Promise.all(Array.from({ length: options.keys ?? 1 }, () => walletKey()));
-  const client = walletClient([dpopKey, ...proofKeys]);
-  const credentialOffer = await client.resolveCredentialOffer(offerUri);
-  const issuerMetadata = await client.resolveIssuerMetadata(credentialOffer.credential_issuer);
-  const token = await client.retrievePreAuthorizedCodeAccessTokenFromOffer({ credentialOffer, issuerMetadata, ...(options.txCode ? { txCode: options.txCode } : {}), dpop: { signer: dpopKey.signer } });
-  const { c_nonce } = await client.requestNonce({ issuerMetadata });
-  const credentialConfigurationId = credentialOffer.credential_configuration_ids[0]!;
-  const jwts = await Promise.all(proofKeys.map(async (key) => (await client.createCredentialRequestJwtProof({ issuerMetadata, credentialConfigurationId, signer: key.signer, nonce: c_nonce })).jwt));
-  const response = await client.retrieveCredentials({
-    issuerMetadata,
-    credentialConfigurationId,
-    accessToken: token.accessTokenResponse.access_token,
-    proofs: { jwt: jwts },
-    dpop: { signer: dpopKey.signer, ...(token.dpop?.nonce ? { nonce: token.dpop.nonce } : {}) },
-  });
-  const credentials = (response.credentialResponse.credentials ?? []).map((c: any) => (typeof c === 'string' ? c : c.credential) as string);
-  return { credentials, proofKeys, dpopKey, token, issuerMetadata, credentialOffer };
+  const proofKeys = Array.from({ length: options.keys ?? 1 }, () => walletKey());
+  const received = await receiveCredentials(offerUri, { proofKeys, ...(options.txCode ? { txCode: options.txCode } : {}) });
+  return { ...received, proofKeys };
 }
 
 // ---- the wallet's requests by hand, for the refusals ------------------------------------------
@@ -106,7 +91,7 @@ async function keyProof(key: WalletKey, claims: Record<string, unknown>, header:
 /** An access token for a fresh offer (by hand), with the DPoP key and nonce to use it. */
 async function accessToken(): Promise<{ token: string; key: WalletKey; nonce: string; offer: Record<string, any> }> {
   const offer = await createOffer();
-  const key = await walletKey();
+  const key = walletKey();
   const answer = await tokenRequest(await codeOf(offer), key);
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
   return { token: answer.body.access_token, key, nonce: answer.headers.get('dpop-nonce')!, offer };
@@ -171,8 +156,8 @@ describe('metadata', () => {
 describe('issuance with the library wallet', () => {
   it('receives a dc+sd-jwt with DPoP and a tx_code, bound to the wallet key; the offer row is gone after', async () => {
     const offer = await createOffer({ txCode: '493817', selectivelyDisclosable: ['/credentialSubject/birthDate'], status: ['revocation'] });
-    const { credentials, proofKeys, token } = await receive(offer.credentialOffer, { txCode: '493817' });
-    expect(token.accessTokenResponse.token_type).toBe('DPoP');
+    const { credentials, proofKeys, tokenType } = await receive(offer.credentialOffer, { txCode: '493817' });
+    expect(tokenType).toBe('DPoP');
     expect(credentials).toHaveLength(1);
     const payload = payloadOf(credentials[0]!);
     expect(payload).toMatchObject({ iss: did, givenName: SECRET_CLAIM, cnf: { jwk: { kty: 'EC', crv: 'P-256', x: proofKeys[0]!.publicJwk.x, y: proofKeys[0]!.publicJwk.y } }, status: { status_list: expect.any(Object) } });
@@ -205,21 +190,21 @@ describe('refusals (OAuth / OpenID4VCI error answers)', () => {
     const offer = await createOffer();
     const code = await codeOf(offer);
     await receive(offer.credentialOffer);
-    expectOAuthError(await tokenRequest(code, await walletKey()), 400, 'invalid_grant');
+    expectOAuthError(await tokenRequest(code, walletKey()), 400, 'invalid_grant');
   });
 
   it('a pre-authorized code exchanged twice before the credential: invalid_grant', async () => {
     const offer = await createOffer();
     const code = await codeOf(offer);
-    expect((await tokenRequest(code, await walletKey())).status).toBe(200);
-    expectOAuthError(await tokenRequest(code, await walletKey()), 400, 'invalid_grant');
+    expect((await tokenRequest(code, walletKey())).status).toBe(200);
+    expectOAuthError(await tokenRequest(code, walletKey()), 400, 'invalid_grant');
   });
 
   it('an expired offer: invalid_grant, and the sweep deletes it', async () => {
     const offer = await createOffer({ offerTtlSeconds: 1 });
     const code = await codeOf(offer);
     await waitFor(async () => (await fetch(offer.credentialOfferUri)).status === 404, 'the offer to expire');
-    expectOAuthError(await tokenRequest(code, await walletKey()), 400, 'invalid_grant');
+    expectOAuthError(await tokenRequest(code, walletKey()), 400, 'invalid_grant');
     const other = await createOffer({ offerTtlSeconds: 1 });
     await waitFor(async () => (await fetch(other.credentialOfferUri)).status === 404, 'the offer to expire');
     expect(await offerRows(other.id)).toBe(1);
@@ -230,15 +215,15 @@ describe('refusals (OAuth / OpenID4VCI error answers)', () => {
   it('a wrong tx_code: invalid_grant; none: invalid_request', async () => {
     const offer = await createOffer({ txCode: '493817' });
     const code = await codeOf(offer);
-    expectOAuthError(await tokenRequest(code, await walletKey(), { tx_code: '000000' }), 400, 'invalid_grant');
-    expectOAuthError(await tokenRequest(code, await walletKey()), 400, 'invalid_request');
-    expect((await tokenRequest(code, await walletKey(), { tx_code: '493817' })).status).toBe(200);
+    expectOAuthError(await tokenRequest(code, walletKey(), { tx_code: '000000' }), 400, 'invalid_grant');
+    expectOAuthError(await tokenRequest(code, walletKey()), 400, 'invalid_request');
+    expect((await tokenRequest(code, walletKey(), { tx_code: '493817' })).status).toBe(200);
   });
 
   it('a reused c_nonce: invalid_nonce', async () => {
     const first = await accessToken();
     const nonce = await cNonce();
-    const key = await walletKey();
+    const key = walletKey();
     expect((await credentialRequest(first, { credential_configuration_id: 'dc+sd-jwt', proofs: { jwt: [await keyProof(key, { nonce })] } })).status).toBe(200);
     const second = await accessToken();
     expectOAuthError(await credentialRequest(second, { credential_configuration_id: 'dc+sd-jwt', proofs: { jwt: [await keyProof(key, { nonce })] } }), 400, 'invalid_nonce');
@@ -246,26 +231,26 @@ describe('refusals (OAuth / OpenID4VCI error answers)', () => {
 
   it('a c_nonce the issuer never gave, or none: invalid_nonce', async () => {
     const access = await accessToken();
-    const key = await walletKey();
+    const key = walletKey();
     expectOAuthError(await credentialRequest(access, { credential_configuration_id: 'dc+sd-jwt', proofs: { jwt: [await keyProof(key, { nonce: 'made-up' })] } }), 400, 'invalid_nonce');
     expectOAuthError(await credentialRequest(access, { credential_configuration_id: 'dc+sd-jwt', proofs: { jwt: [await keyProof(key, {})] } }), 400, 'invalid_nonce');
   });
 
   it('a proof signed by another key than its jwk: invalid_proof', async () => {
     const access = await accessToken();
-    const proof = await keyProof(await walletKey(), { nonce: await cNonce() }, {}, await walletKey());
+    const proof = await keyProof(walletKey(), { nonce: await cNonce() }, {}, walletKey());
     expectOAuthError(await credentialRequest(access, { credential_configuration_id: 'dc+sd-jwt', proofs: { jwt: [proof] } }), 400, 'invalid_proof');
   });
 
   it('a proof for another audience: invalid_proof', async () => {
     const access = await accessToken();
-    const proof = await keyProof(await walletKey(), { nonce: await cNonce(), aud: `${net.url('ap')}/oid4vci/issuers/${tenantId}` });
+    const proof = await keyProof(walletKey(), { nonce: await cNonce(), aud: `${net.url('ap')}/oid4vci/issuers/${tenantId}` });
     expectOAuthError(await credentialRequest(access, { credential_configuration_id: 'dc+sd-jwt', proofs: { jwt: [proof] } }), 400, 'invalid_proof');
   });
 
   it('no proof, or a proof of the wrong type: invalid_proof', async () => {
     const access = await accessToken();
-    const key = await walletKey();
+    const key = walletKey();
     expectOAuthError(await credentialRequest(access, { credential_configuration_id: 'dc+sd-jwt' }), 400, 'invalid_proof');
     const typ = await keyProof(key, { nonce: await cNonce() }, { typ: 'JWT' });
     expect((await credentialRequest(access, { credential_configuration_id: 'dc+sd-jwt', proofs: { jwt: [typ] } })).body.error).toMatch(/^invalid_(proof|credential_request)$/);
@@ -273,7 +258,7 @@ describe('refusals (OAuth / OpenID4VCI error answers)', () => {
 
   it('another credential configuration than offered: unknown_credential_configuration', async () => {
     const access = await accessToken();
-    const proof = await keyProof(await walletKey(), { nonce: await cNonce() });
+    const proof = await keyProof(walletKey(), { nonce: await cNonce() });
     expectOAuthError(await credentialRequest(access, { credential_configuration_id: 'vc+jwt', proofs: { jwt: [proof] } }), 400, 'unknown_credential_configuration');
   });
 
@@ -284,7 +269,7 @@ describe('refusals (OAuth / OpenID4VCI error answers)', () => {
 
   it('a DPoP proof for another URL, or with a bad signature: invalid_dpop_proof', async () => {
     const offer = await createOffer();
-    const key = await walletKey();
+    const key = walletKey();
     const nonce = await dpopNonce(key);
     const form = { grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': await codeOf(offer) };
     expectOAuthError(await send(`${issuerUrl()}/token`, { form, headers: { dpop: await dpopProof(key, `${issuerUrl()}/credential`, { nonce }) } }), 400, 'invalid_dpop_proof');
@@ -294,14 +279,14 @@ describe('refusals (OAuth / OpenID4VCI error answers)', () => {
 
   it('a DPoP proof without the server nonce: use_dpop_nonce with a DPoP-Nonce header', async () => {
     const offer = await createOffer();
-    const answer = await send(`${issuerUrl()}/token`, { form: { grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': await codeOf(offer) }, headers: { dpop: await dpopProof(await walletKey(), `${issuerUrl()}/token`) } });
+    const answer = await send(`${issuerUrl()}/token`, { form: { grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': await codeOf(offer) }, headers: { dpop: await dpopProof(walletKey(), `${issuerUrl()}/token`) } });
     expectOAuthError(answer, 400, 'use_dpop_nonce');
     expect(answer.headers.get('dpop-nonce')).toEqual(expect.any(String));
   });
 
   it('a DPoP proof used twice (same jti): invalid_dpop_proof', async () => {
     const offer = await createOffer();
-    const key = await walletKey();
+    const key = walletKey();
     const nonce = await dpopNonce(key);
     const proof = await dpopProof(key, `${issuerUrl()}/token`, { nonce });
     const form = { grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': 'unknown' };
@@ -318,14 +303,14 @@ describe('refusals (OAuth / OpenID4VCI error answers)', () => {
 
   it('the access token replayed with another DPoP key: invalid_dpop_proof (401)', async () => {
     const access = await accessToken();
-    const proof = await keyProof(await walletKey(), { nonce: await cNonce() });
-    expectOAuthError(await credentialRequest(access, { credential_configuration_id: 'dc+sd-jwt', proofs: { jwt: [proof] } }, await walletKey()), 401, 'invalid_dpop_proof');
+    const proof = await keyProof(walletKey(), { nonce: await cNonce() });
+    expectOAuthError(await credentialRequest(access, { credential_configuration_id: 'dc+sd-jwt', proofs: { jwt: [proof] } }, walletKey()), 401, 'invalid_dpop_proof');
   });
 
   it('an unknown or used access token: invalid_token (401)', async () => {
     const access = await accessToken();
     expectOAuthError(await credentialRequest({ ...access, token: 'not-a-token' }, { credential_configuration_id: 'dc+sd-jwt' }), 401, 'invalid_token');
-    const key = await walletKey();
+    const key = walletKey();
     expect((await credentialRequest(access, { credential_configuration_id: 'dc+sd-jwt', proofs: { jwt: [await keyProof(key, { nonce: await cNonce() })] } })).status).toBe(200);
     expectOAuthError(await credentialRequest(access, { credential_configuration_id: 'dc+sd-jwt', proofs: { jwt: [await keyProof(key, { nonce: await cNonce() })] } }), 401, 'invalid_token');
   });
