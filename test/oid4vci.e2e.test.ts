@@ -212,12 +212,24 @@ describe('refusals (OAuth / OpenID4VCI error answers)', () => {
     expect(await offerRows(other.id)).toBe(0);
   });
 
-  it('a wrong tx_code: invalid_grant; none: invalid_request', async () => {
+  it('a wrong tx_code: invalid_grant (the right one still works)', async () => {
     const offer = await createOffer({ txCode: '493817' });
     const code = await codeOf(offer);
     expectOAuthError(await tokenRequest(code, walletKey(), { tx_code: '000000' }), 400, 'invalid_grant');
-    expectOAuthError(await tokenRequest(code, walletKey()), 400, 'invalid_request');
     expect((await tokenRequest(code, walletKey(), { tx_code: '493817' })).status).toBe(200);
+  });
+
+  it('no tx_code where the offer asks for one: invalid_request', async () => {
+    const offer = await createOffer({ txCode: '493817' });
+    expectOAuthError(await tokenRequest(await codeOf(offer), walletKey()), 400, 'invalid_request');
+  });
+
+  it('five wrong tx_codes withdraw the offer', async () => {
+    const offer = await createOffer({ txCode: '493817' });
+    const code = await codeOf(offer);
+    for (let i = 0; i < 5; i++) expectOAuthError(await tokenRequest(code, walletKey(), { tx_code: `00000${i}` }), 400, 'invalid_grant');
+    expect(await offerRows(offer.id)).toBe(0);
+    expectOAuthError(await tokenRequest(code, walletKey(), { tx_code: '493817' }), 400, 'invalid_grant');
   });
 
   it('a reused c_nonce: invalid_nonce', async () => {
@@ -248,12 +260,35 @@ describe('refusals (OAuth / OpenID4VCI error answers)', () => {
     expectOAuthError(await credentialRequest(access, { credential_configuration_id: 'dc+sd-jwt', proofs: { jwt: [proof] } }), 400, 'invalid_proof');
   });
 
-  it('no proof, or a proof of the wrong type: invalid_proof', async () => {
+  it('no proof: invalid_proof', async () => {
+    const access = await accessToken();
+    expectOAuthError(await credentialRequest(access, { credential_configuration_id: 'dc+sd-jwt' }), 400, 'invalid_proof');
+  });
+
+  it('a proof of the wrong type: invalid_proof', async () => {
+    const access = await accessToken();
+    const typ = await keyProof(walletKey(), { nonce: await cNonce() }, { typ: 'JWT' });
+    expectOAuthError(await credentialRequest(access, { credential_configuration_id: 'dc+sd-jwt', proofs: { jwt: [typ] } }), 400, 'invalid_proof');
+  });
+
+  it('a proof naming its key by kid instead of jwk: invalid_proof', async () => {
     const access = await accessToken();
     const key = walletKey();
-    expectOAuthError(await credentialRequest(access, { credential_configuration_id: 'dc+sd-jwt' }), 400, 'invalid_proof');
-    const typ = await keyProof(key, { nonce: await cNonce() }, { typ: 'JWT' });
-    expect((await credentialRequest(access, { credential_configuration_id: 'dc+sd-jwt', proofs: { jwt: [typ] } })).body.error).toMatch(/^invalid_(proof|credential_request)$/);
+    const proof = await signJwt({ typ: 'openid4vci-proof+jwt', alg: 'ES256', kid: 'did:example:123#key-1' }, { aud: issuerUrl(), iat: Math.floor(Date.now() / 1000), nonce: await cNonce() }, key.privateKey);
+    expectOAuthError(await credentialRequest(access, { credential_configuration_id: 'dc+sd-jwt', proofs: { jwt: [proof] } }), 400, 'invalid_proof');
+  });
+
+  it('two proofs of one key: invalid_proof', async () => {
+    const access = await accessToken();
+    const key = walletKey();
+    const nonce = await cNonce();
+    expectOAuthError(await credentialRequest(access, { credential_configuration_id: 'dc+sd-jwt', proofs: { jwt: [await keyProof(key, { nonce }), await keyProof(key, { nonce })] } }), 400, 'invalid_proof');
+  });
+
+  it('an offer for another tenant’s DID is refused (problem+json 403)', async () => {
+    const other = await postJson(net.eu.url!, '/admin/issuers', { name: 'Someone Else' }, ADMIN_TOKEN);
+    const refused = await postJson(net.eu.url!, '/oid4vci/offers', { credential: credential(), options: { format: 'dc+sd-jwt' } }, other.body.apiKey);
+    expect(refused.status).toBe(403);
   });
 
   it('another credential configuration than offered: unknown_credential_configuration', async () => {
@@ -267,12 +302,19 @@ describe('refusals (OAuth / OpenID4VCI error answers)', () => {
     expectOAuthError(await send(`${issuerUrl()}/token`, { form: { grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': await codeOf(offer) } }), 400, 'invalid_dpop_proof');
   });
 
-  it('a DPoP proof for another URL, or with a bad signature: invalid_dpop_proof', async () => {
+  it('a DPoP proof for another URL: invalid_dpop_proof', async () => {
     const offer = await createOffer();
     const key = walletKey();
     const nonce = await dpopNonce(key);
     const form = { grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': await codeOf(offer) };
     expectOAuthError(await send(`${issuerUrl()}/token`, { form, headers: { dpop: await dpopProof(key, `${issuerUrl()}/credential`, { nonce }) } }), 400, 'invalid_dpop_proof');
+  });
+
+  it('a DPoP proof with a bad signature: invalid_dpop_proof', async () => {
+    const offer = await createOffer();
+    const key = walletKey();
+    const nonce = await dpopNonce(key);
+    const form = { grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': await codeOf(offer) };
     const forged = (await dpopProof(key, `${issuerUrl()}/token`, { nonce })).replace(/\.[^.]+$/, `.${randomBytes(64).toString('base64url')}`);
     expectOAuthError(await send(`${issuerUrl()}/token`, { form, headers: { dpop: forged } }), 400, 'invalid_dpop_proof');
   });
@@ -307,9 +349,13 @@ describe('refusals (OAuth / OpenID4VCI error answers)', () => {
     expectOAuthError(await credentialRequest(access, { credential_configuration_id: 'dc+sd-jwt', proofs: { jwt: [proof] } }, walletKey()), 401, 'invalid_dpop_proof');
   });
 
-  it('an unknown or used access token: invalid_token (401)', async () => {
+  it('an unknown access token: invalid_token (401)', async () => {
     const access = await accessToken();
     expectOAuthError(await credentialRequest({ ...access, token: 'not-a-token' }, { credential_configuration_id: 'dc+sd-jwt' }), 401, 'invalid_token');
+  });
+
+  it('a used access token: invalid_token (401)', async () => {
+    const access = await accessToken();
     const key = walletKey();
     expect((await credentialRequest(access, { credential_configuration_id: 'dc+sd-jwt', proofs: { jwt: [await keyProof(key, { nonce: await cNonce() })] } })).status).toBe(200);
     expectOAuthError(await credentialRequest(access, { credential_configuration_id: 'dc+sd-jwt', proofs: { jwt: [await keyProof(key, { nonce: await cNonce() })] } }), 401, 'invalid_token');

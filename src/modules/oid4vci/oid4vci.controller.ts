@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags, ApiUnauthorizedResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiConsumes, ApiForbiddenResponse, ApiCreatedResponse, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags, ApiUnauthorizedResponse, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentIssuer, IssuerGuard, type IssuerPrincipal } from '../auth/issuer.guard.js';
 import { OAuthErrorDto, OfferRequestDto, OfferResponseDto } from './dto/oid4vci.dto.js';
@@ -30,6 +30,8 @@ export class Oid4vciController {
   @ApiCreatedResponse({ type: OfferResponseDto })
   @ApiBadRequestResponse({ description: 'problem+json naming the invalid fields' })
   @ApiUnauthorizedResponse({ description: 'problem+json: no or unknown issuer API key' })
+  @ApiForbiddenResponse({ description: 'problem+json: the issuer DID belongs to another tenant' })
+  @ApiConflictResponse({ description: 'problem+json: the issuer DID is deactivated, or lists no assertion key this region holds' })
   createOffer(@CurrentIssuer() issuer: IssuerPrincipal, @Body() body: OfferRequestDto): Promise<OfferResponseDto> {
     return this.service.createOffer(issuer, body);
   }

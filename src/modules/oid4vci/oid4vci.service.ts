@@ -8,7 +8,7 @@ import { LOGGER } from '../../common/logger.module.js';
 import { ProblemException } from '../../common/problem.js';
 import { REGION_CONFIG } from '../../config/config.module.js';
 import type { RegionConfig } from '../../config/config.js';
-import { defaultVct, parseCredential } from '../../domain/credentials/vcdm.js';
+import { defaultVct, issuerId, parseCredential } from '../../domain/credentials/vcdm.js';
 import { DomainError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import { OAuthError, type OAuthErrorCode } from '../../domain/oid4vci/errors.js';
 import { authorizationServerMetadata, credentialIssuerMetadata, endpoints, isConfiguration, type CredentialConfigurationId } from '../../domain/oid4vci/metadata.js';
@@ -18,6 +18,7 @@ import { IssuerRepository } from '../admin/issuer.repository.js';
 import type { IssuerPrincipal } from '../auth/issuer.guard.js';
 import { IssuanceService } from '../credentials/issuance.service.js';
 import { NetworkService } from '../network/network.service.js';
+import { RegistrarService } from '../registry/registrar.service.js';
 import type { IssueRequestDto } from '../credentials/dto/credentials.dto.js';
 import { authorizationServer, credentialIssuer } from './library-callbacks.js';
 import { Oid4vciRepository, stamp } from './oid4vci.repository.js';
@@ -69,6 +70,7 @@ export class Oid4vciService implements OnApplicationBootstrap, OnApplicationShut
     private readonly issuers: IssuerRepository,
     private readonly issuance: IssuanceService,
     private readonly network: NetworkService,
+    private readonly registrar: RegistrarService,
     @Inject(REGION_CONFIG) private readonly config: RegionConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -105,7 +107,8 @@ export class Oid4vciService implements OnApplicationBootstrap, OnApplicationShut
     if (options.holder !== undefined) {
       throw new InvalidInputError('options.holder is the wallet’s to prove: the credential is bound to the key of the wallet’s proof', { errors: [{ pointer: '/options/holder', detail: 'not in an offer' }] });
     }
-    parseCredential(body.credential, format); // a malformed credential is refused now, not when the wallet comes
+    // A malformed credential, or an issuer DID that is not the tenant's or cannot sign, is refused now, not when the wallet comes.
+    await this.registrar.assertionKey(issuer, issuerId(parseCredential(body.credential, format)));
     const ttl = Math.min(offerTtlSeconds ?? this.config.offerTtlSeconds, this.config.offerTtlSeconds);
     const id = randomUUID();
     const code = random();
