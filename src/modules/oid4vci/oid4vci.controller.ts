@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentIssuer, IssuerGuard, type IssuerPrincipal } from '../auth/issuer.guard.js';
 import { OAuthErrorDto, OfferRequestDto, OfferResponseDto } from './dto/oid4vci.dto.js';
 import { OAuthErrorFilter } from './oauth-error.filter.js';
-import { Oid4vciService, type WalletAnswer } from './oid4vci.service.js';
+import { Oid4vciService, type WalletAnswer, type WalletRequest } from './oid4vci.service.js';
 
 const OBJECT = { schema: { type: 'object', additionalProperties: true } };
 const oauthError = (status: number, description: string) => ({ status, description, content: { 'application/json': { schema: { $ref: getSchemaPath(OAuthErrorDto) } } } });
@@ -115,6 +115,6 @@ export class Oid4vciController {
   }
 }
 
-function walletRequest(request: FastifyRequest): { method: string; path: string; headers: Record<string, string | string[] | undefined>; body: unknown } {
-  return { method: request.method, path: request.url, headers: request.headers, body: request.body };
+function walletRequest(request: FastifyRequest): WalletRequest {
+  return { headers: request.headers, body: request.body };
 }

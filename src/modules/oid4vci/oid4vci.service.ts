@@ -38,9 +38,6 @@ const random = (): string => randomBytes(32).toString('base64url');
 
 /** What the HTTP layer hands over of a wallet's request. */
 export interface WalletRequest {
-  readonly method: string;
-  /** The path and query as received. */
-  readonly path: string;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: unknown;
 }
@@ -99,6 +96,10 @@ export class Oid4vciService implements OnApplicationBootstrap, OnApplicationShut
     return this.network.self.url;
   }
 
+  private offerUri(id: string): string {
+    return `${this.regionUrl}/oid4vci/offers/${id}`;
+  }
+
   // ---- tenant side ------------------------------------------------------------------------------
 
   async createOffer(issuer: IssuerPrincipal, body: OfferRequestDto): Promise<OfferResponseDto> {
@@ -132,10 +133,10 @@ export class Oid4vciService implements OnApplicationBootstrap, OnApplicationShut
       dpopJkt: null,
       expiresAt: stamp(expiresAt),
     });
-    const credentialOfferUri = `${this.regionUrl}/oid4vci/offers/${id}`;
+    const credentialOfferUri = this.offerUri(id);
     return {
       id,
-      credentialOffer: `openid-credential-offer://?credential_offer_uri=${encodeURIComponent(credentialOfferUri)}`,
+      credentialOffer: offerLink(credentialOfferUri),
       credentialOfferUri,
       qrCode: { png: `${credentialOfferUri}/qr.png`, svg: `${credentialOfferUri}/qr.svg` },
       expiresAt: new Date(expiresAt).toISOString(),
@@ -168,7 +169,7 @@ export class Oid4vciService implements OnApplicationBootstrap, OnApplicationShut
   /** The offer URI as a QR code a person scans with a wallet. */
   async qrCode(id: string, kind: 'png' | 'svg'): Promise<Buffer | string> {
     await this.liveOffer(id);
-    const text = `openid-credential-offer://?credential_offer_uri=${encodeURIComponent(`${this.regionUrl}/oid4vci/offers/${id}`)}`;
+    const text = offerLink(this.offerUri(id));
     return kind === 'png' ? QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 320 }) : QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   }
 
@@ -281,7 +282,8 @@ export class Oid4vciService implements OnApplicationBootstrap, OnApplicationShut
    * request goes to the issuance service once per proven key, as options.holder; the offer is gone after.
    */
   async credential(tenantId: string, request: WalletRequest): Promise<WalletAnswer> {
-    const metadata = this.metadataOf(await this.tenant(tenantId));
+    const tenant = await this.tenant(tenantId);
+    const metadata = this.metadataOf(tenant);
     const authorization = typeof request.headers.authorization === 'string' ? request.headers.authorization : '';
     const [scheme, accessToken] = authorization.split(' ', 2);
     if (!accessToken || scheme !== 'DPoP') throw new OAuthError('invalid_token', 'send the access token as Authorization: DPoP <token>, with a DPoP proof');
@@ -334,7 +336,6 @@ export class Oid4vciService implements OnApplicationBootstrap, OnApplicationShut
     if (!(await this.repository.takeNonce(sha256(nonce), 'c_nonce', now, true))) throw new OAuthError('invalid_nonce', 'the c_nonce is unknown, used or expired: get a new one from the nonce endpoint');
     if (!(await this.repository.deleteOffer(offer.id, offer.accessTokenHash!))) throw new OAuthError('invalid_token', 'the access token was already used');
 
-    const tenant = await this.tenant(tenantId);
     const credentials: { credential: string }[] = [];
     for (const { jwk } of keys) {
       try {
@@ -349,6 +350,9 @@ export class Oid4vciService implements OnApplicationBootstrap, OnApplicationShut
     return { status: 200, headers: NO_STORE, body: { credentials } };
   }
 }
+
+/** The offer by reference (OpenID4VCI §4.1): what the QR code holds. */
+const offerLink = (credentialOfferUri: string): string => `openid-credential-offer://?credential_offer_uri=${encodeURIComponent(credentialOfferUri)}`;
 
 const view = (offer: Oid4vciOfferEntity): OfferView => ({
   state: offer.state as OfferState,
