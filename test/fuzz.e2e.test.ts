@@ -70,6 +70,7 @@ afterAll(async () => {
 async function seedPool(): Promise<void> {
   const tenant = await postJson(eu.url!, '/admin/issuers', { name: 'Fuzz University' }, ADMIN_TOKEN);
   issuerKey = tenant.body.apiKey;
+  pool.push(tenant.body.id); // a real tenant: its OpenID4VCI endpoints get past the path check
   for (const keyType of ['Ed25519', 'P-256']) {
     const created = await postJson(eu.url!, '/1.0/create?method=isthmus', { options: { keyType } }, issuerKey);
     pool.push(created.body.didState.did);
