@@ -361,6 +361,11 @@ describe('refusals (OAuth / OpenID4VCI error answers)', () => {
     expectOAuthError(await credentialRequest(access, { credential_configuration_id: 'dc+sd-jwt', proofs: { jwt: [await keyProof(key, { nonce: await cNonce() })] } }), 401, 'invalid_token');
   });
 
+  it('an offer id or pre-authorized code with a NUL byte: 404 and invalid_grant, never a 500 (PostgreSQL refuses NUL in text)', async () => {
+    expect((await fetch(`${net.eu.url}/oid4vci/offers/%00/qr.png`)).status).toBe(404);
+    expectOAuthError(await tokenRequest('\u0000'.repeat(43), walletKey()), 400, 'invalid_grant');
+  });
+
   it('a malformed token request: invalid_request or unsupported_grant_type, never a 500', async () => {
     expectOAuthError(await send(`${issuerUrl()}/token`, { form: { grant_type: 'authorization_code', code: 'x' } }), 400, 'unsupported_grant_type');
     expectOAuthError(await send(`${issuerUrl()}/token`, { form: { grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code' } }), 400, 'invalid_request');

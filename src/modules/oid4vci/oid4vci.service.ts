@@ -33,6 +33,10 @@ const SWEEP_INTERVAL_MS = 60_000;
 /** Signature algorithms a region's issuer DIDs sign with. */
 const SIGNING_ALGORITHMS = ['EdDSA', 'ES256', 'ES384'];
 
+/** What our ids and codes look like: anything else is unknown without asking the database. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const CODE = /^[A-Za-z0-9_-]{43}$/;
+
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const random = (): string => randomBytes(32).toString('base64url');
 
@@ -145,7 +149,8 @@ export class Oid4vciService implements OnApplicationBootstrap, OnApplicationShut
 
   /** A live offer in state offered; 404 otherwise (expired, exchanged, unknown: no hint which). */
   private async liveOffer(id: string): Promise<Oid4vciOfferEntity> {
-    const offer = await this.repository.findOffer(id);
+    // Only ids we could have made reach the database (PostgreSQL refuses a NUL byte in text with an error).
+    const offer = UUID.test(id) ? await this.repository.findOffer(id) : null;
     if (!offer || offer.state !== 'offered' || Number(offer.expiresAt) <= Date.now()) throw new NotFoundError('no such credential offer (it may have expired or been used)');
     return offer;
   }
@@ -176,7 +181,7 @@ export class Oid4vciService implements OnApplicationBootstrap, OnApplicationShut
   // ---- metadata ---------------------------------------------------------------------------------
 
   private async tenant(tenantId: string): Promise<{ id: string; name: string }> {
-    const tenant = /^[0-9a-f-]{36}$/.test(tenantId) ? await this.issuers.findById(tenantId) : null;
+    const tenant = UUID.test(tenantId) ? await this.issuers.findById(tenantId) : null;
     if (!tenant) throw new NotFoundError('no credential issuer by that name here');
     return { id: tenant.id, name: tenant.name };
   }
@@ -261,7 +266,7 @@ export class Oid4vciService implements OnApplicationBootstrap, OnApplicationShut
     }
     if (grant.grantType !== preAuthorizedCodeGrantIdentifier || !grant.preAuthorizedCode) throw new OAuthError('unsupported_grant_type', `only ${preAuthorizedCodeGrantIdentifier} is offered here`);
     const dpop = await this.checkDpop(request, tenantId, false);
-    const found = await this.repository.findByCode(grant.preAuthorizedCode);
+    const found = CODE.test(grant.preAuthorizedCode) ? await this.repository.findByCode(grant.preAuthorizedCode) : null;
     const offer = found && found.tenantId === tenantId ? found : null;
     const now = Date.now();
     const decision = decideToken(offer && view(offer), { txCodeHash: grant.txCode === undefined ? null : sha256(grant.txCode) }, now);
