@@ -71,7 +71,7 @@ export async function createRegionApp(config: RegionConfig, log = createLogger(c
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, boundedJsonParser(fastify.getDefaultJsonParser('error', 'error')));
-  // OpenID4VP wallets post their responses form-encoded (OpenID4VP 1.0 section 8.2): taken on that route alone.
+  // OAuth token endpoints (RFC 6749 §4.1.3) and OpenID4VP response endpoints (OpenID4VP 1.0 section 8.2) take form bodies; every other route stays JSON only.
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, formBodyParser);
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);

@@ -12,6 +12,7 @@ import { HealthModule } from './modules/health/health.module.js';
 import { LedgerModule } from './modules/ledger/ledger.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { Oid4vpModule } from './modules/oid4vp/oid4vp.module.js';
+import { Oid4vciModule } from './modules/oid4vci/oid4vci.module.js';
 import { NetworkModule } from './modules/network/network.module.js';
 import { PolicyModule } from './modules/policy/policy.module.js';
 import { ReplicationModule } from './modules/replication/replication.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
         CredentialsModule,
         ExplorerModule,
         Oid4vpModule,
+        Oid4vciModule,
       ],
     };
   }

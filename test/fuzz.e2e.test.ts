@@ -70,6 +70,7 @@ afterAll(async () => {
 async function seedPool(): Promise<void> {
   const tenant = await postJson(eu.url!, '/admin/issuers', { name: 'Fuzz University' }, ADMIN_TOKEN);
   issuerKey = tenant.body.apiKey;
+  pool.push(tenant.body.id); // a real tenant: its OpenID4VCI endpoints get past the path check
   for (const keyType of ['Ed25519', 'P-256']) {
     const created = await postJson(eu.url!, '/1.0/create?method=isthmus', { options: { keyType } }, issuerKey);
     pool.push(created.body.didState.did);
@@ -378,9 +379,10 @@ function checkAnswer(op: Operation, req: FuzzRequest, answer: Answer): void {
   expect(answer.status >= 500 && !(answer.status !== 500 && declared), `a server error for bad input: ${where}`).toBe(false);
   if (req.method === 'HEAD') return;
   if (answer.status >= 400) {
-    if (op.path.startsWith('/oid4vp/requests/{id}/') && declared?.content?.['application/json'] && /^application\/json/.test(answer.contentType)) {
-      // OpenID4VP wallet endpoints: OAuth errors (docs/wallets.md).
-      expect(JSON.parse(answer.text), where).toEqual({ error: expect.stringMatching(/^[a-z_]+$/), error_description: expect.any(String) });
+    const oauthError = /OAuthErrorDto$/.test(declared?.content?.['application/json']?.schema?.$ref ?? '') || (op.path.startsWith('/oid4vp/requests/{id}/') && declared?.content?.['application/json']);
+    if (oauthError && /^application\/json/.test(answer.contentType)) {
+      // Wallet endpoints (OpenID4VCI, OpenID4VP) answer OAuth errors (docs/wallets.md), as their operations document.
+      expect(JSON.parse(answer.text), where).toMatchObject({ error: expect.stringMatching(/^[a-z_]+$/), error_description: expect.any(String) });
       return;
     }
     if (declared?.content?.['application/json'] && /^application\/json/.test(answer.contentType)) {

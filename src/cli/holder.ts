@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { JWK } from 'jose';
 import { generateHolderKey, holderKey, presentSdJwt, presentVpJwt } from '../domain/holder/holder.js';
+import { receiveCredentials, walletKey } from './oid4vci-wallet.js';
 
 const USAGE = `usage:
   npm run holder -- keygen [--alg EdDSA|ES256|ES384] [--out FILE]
@@ -12,6 +13,10 @@ const USAGE = `usage:
       (as the SD-JWT names them: birthDate, or credentialSubject.birthDate)
   npm run holder -- present --vp-jwt JWT [--vp-jwt JWT …] --key FILE --aud URL --nonce N
       a VP JWT (iss: the key's did:key) carrying vc+jwt or jwt_vc_json credentials
+  npm run holder -- receive OFFER --key FILE [--tx-code CODE]
+      redeems an OpenID4VCI credential offer (the openid-credential-offer:// URI of
+      POST /oid4vci/offers) as a wallet: DPoP token, c_nonce, a proof of the key in FILE;
+      prints the credential, bound to that key (cnf)
   SD_JWT and JWT may be bare tokens or the data: URL of an enveloped credential's id;
   --aud and --nonce are the verifier's domain and challenge.`;
 
@@ -29,6 +34,7 @@ async function main(): Promise<void> {
       aud: { type: 'string' },
       nonce: { type: 'string' },
       'vp-jwt': { type: 'string', multiple: true },
+      'tx-code': { type: 'string' },
     },
   });
   const [command, input, ...extra] = positionals;
@@ -49,6 +55,12 @@ async function main(): Promise<void> {
         ? await presentVpJwt(values['vp-jwt'].map(token), key, audience)
         : await presentSdJwt(token(input!), key, values.disclose.split(',').filter((n) => n !== ''), audience);
     process.stdout.write(`${presentation}\n`);
+    return;
+  }
+  if (command === 'receive' && input !== undefined && extra.length === 0) {
+    if (!values.key) throw new Error('receive needs --key');
+    const received = await receiveCredentials(input, { proofKeys: [walletKey(JSON.parse(readFileSync(values.key, 'utf8')) as JWK)], ...(values['tx-code'] ? { txCode: values['tx-code'] } : {}) });
+    process.stdout.write(`${received.credentials.join('\n')}\n`);
     return;
   }
   process.stderr.write(`${USAGE}\n`);

@@ -47,14 +47,22 @@ export function boundedJsonParser(parse: JsonParser): JsonParser {
   };
 }
 
-/** Where a form-encoded body is read: the OpenID4VP response endpoint. Everywhere else the API speaks JSON only. */
-const FORM_ROUTE = /^\/oid4vp\/requests\/[^/?]+\/response(\?|$)/;
+/**
+ * Routes that take `application/x-www-form-urlencoded` bodies: OAuth token endpoints (RFC 6749
+ * §4.1.3) and the OpenID4VP response endpoint wallets post to (OpenID4VP 1.0 section 8.2).
+ */
+const FORM_ROUTES = /^(?:\/oid4vci\/issuers\/:[A-Za-z]+\/token|\/oid4vp\/requests\/:[A-Za-z]+\/response)$/;
 
-/** application/x-www-form-urlencoded on the OpenID4VP response endpoint; 415 (as for any other content-type) elsewhere. */
+/**
+ * Form bodies for the routes above, as a flat object (a repeated name keeps its first value);
+ * anywhere else a form is refused as an unsupported content-type, as before.
+ */
 export function formBodyParser(request: FastifyRequest, body: string, done: Done): void {
-  if (!FORM_ROUTE.test(request.url)) {
+  if (!FORM_ROUTES.test(request.routeOptions.url ?? '')) {
     done(new ProblemException({ type: problemType('unsupported-media-type'), title: 'Unsupported Media Type', status: 415, detail: 'The request content-type is not supported; send application/json.' }));
     return;
   }
-  done(null, Object.fromEntries(new URLSearchParams(body)));
+  const form: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(body)) if (!(name in form)) form[name] = value;
+  done(null, form);
 }

@@ -2,6 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { redactUrl } from './logger.js';
 
 describe('redactUrl', () => {
+  it('redacts the id of an OpenID4VCI offer (a capability), not the offers route', () => {
+    expect(redactUrl('/oid4vci/offers/0b5a6f55-5e3c-4a8f-a0a4-7d1c1e0c8f22/qr.png')).toBe('/oid4vci/offers/[redacted]/qr.png');
+    expect(redactUrl('/oid4vci/offers/0b5a6f55-5e3c-4a8f-a0a4-7d1c1e0c8f22?x=1')).toBe('/oid4vci/offers/[redacted]?x=1');
+    expect(redactUrl('/oid4vci/offers')).toBe('/oid4vci/offers');
+  });
+
   it('keeps paths and ordinary query parameters', () => {
     expect(redactUrl('/1.0/identifiers/did:isthmus:eu:abc')).toBe('/1.0/identifiers/did:isthmus:eu:abc');
     expect(redactUrl('/ledger/eu/entries?start=0&limit=100')).toBe('/ledger/eu/entries?start=0&limit=100');

@@ -7,6 +7,7 @@ const SECRET_PARAM = /token|key|secret|passw|auth|session|credential|signature|^
 /** Values that look like a bearer token whatever their name: a JWS/JWT, an API key, a long opaque string. */
 const TOKEN_VALUE = /^(bearer\s|basic\s|isk_)|^[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*$|^[A-Za-z0-9._~+/=-]{24,}$/i;
 const REDACTED = '[redacted]';
+const OFFER_PATH = /^(\/oid4vci\/offers\/)[^/?]+/;
 
 function decoded(text: string): string {
   try {
@@ -21,7 +22,9 @@ function decoded(text: string): string {
  * parameter named like a secret or looking like a token replaced, so a bearer token a client
  * put in the URL (`?access_token=…`) is not written down.
  */
-export function redactUrl(url: string): string {
+export function redactUrl(path: string): string {
+  // An OpenID4VCI offer's id is a capability: whoever has it fetches the pre-authorized code (docs/wallets.md).
+  const url = path.replace(OFFER_PATH, `$1${REDACTED}`);
   const mark = url.indexOf('?');
   if (mark < 0) return url;
   const query = url

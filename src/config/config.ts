@@ -26,6 +26,8 @@ export interface RegionConfig {
   readonly statusListValiditySeconds: number;
   /** How long a relying party may cache a status list (ttl, Cache-Control max-age). */
   readonly statusListTtlSeconds: number;
+  /** How long an OpenID4VCI credential offer (and then its access token) stays valid. */
+  readonly offerTtlSeconds: number;
   /** Server timeouts: slow or silent clients are cut off (slowloris). */
   readonly http: HttpTimeouts;
   /** Webhooks may call loopback and private addresses (off by default: a tenant must not probe the region's network). */
@@ -120,6 +122,12 @@ const schema = z.object({
     .min(0, 'must not be negative')
     .max(86_400, 'must be at most 86400 (a day)')
     .default(300),
+  OID4VCI_OFFER_TTL_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(1, 'must be at least 1')
+    .max(86_400, 'must be at most 86400 (a day)')
+    .default(600),
   HTTP_HEADERS_TIMEOUT_MS: milliseconds(1000, 600_000).default(10_000),
   HTTP_REQUEST_TIMEOUT_MS: milliseconds(1000, 3_600_000).default(30_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: milliseconds(1000, 600_000).default(72_000),
@@ -167,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RegionConfig {
     peerTimeoutMs: v.PEER_TIMEOUT_MS,
     statusListValiditySeconds: v.STATUS_LIST_VALIDITY_SECONDS,
     statusListTtlSeconds: v.STATUS_LIST_TTL_SECONDS,
+    offerTtlSeconds: v.OID4VCI_OFFER_TTL_SECONDS,
     http: {
       headersTimeoutMs: v.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: v.HTTP_REQUEST_TIMEOUT_MS,

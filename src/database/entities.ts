@@ -5,6 +5,7 @@ import { CheckpointEntity, CredentialAnchorEntity, LedgerEntryEntity, LedgerHead
 import { DatabaseOwnerEntity } from '../modules/network/database-owner.entity.js';
 import { LedgerAlarmEntity } from '../modules/replication/alarm.entity.js';
 import { Oid4vpRequestEntity } from '../modules/oid4vp/oid4vp-request.entity.js';
+import { Oid4vciNonceEntity, Oid4vciOfferEntity } from '../modules/oid4vci/oid4vci.entity.js';
 import { StatusListEntity } from '../modules/status/status-list.entity.js';
 
 /** Every entity of the application, in one list for the DataSource. */
@@ -23,4 +24,6 @@ export const ENTITIES = [
   CredentialAnchorEntity,
   PendingAnchorEntity,
   Oid4vpRequestEntity,
+  Oid4vciOfferEntity,
+  Oid4vciNonceEntity,
 ];

@@ -21,4 +21,8 @@ export class IssuerRepository {
     const [row] = await rawQuery<{ id: string; name: string; api_key_hash: string; created_at: string }>(this.db, 'SELECT "id", "name", "api_key_hash", "created_at" FROM "issuer" WHERE "api_key_hash" = ?', [apiKeyHash]);
     return row ? { id: row.id, name: row.name, apiKeyHash: row.api_key_hash, createdAt: row.created_at } : null;
   }
+
+  findById(id: string): Promise<IssuerEntity | null> {
+    return this.issuers.findOneBy({ id });
+  }
 }

@@ -19,6 +19,6 @@ import { PresentationVerifier } from './presentation-verifier.js';
   imports: [RegistryModule, AdminModule, StatusModule, TrustModule, LedgerModule],
   controllers: [CredentialsController],
   providers: [IssuanceService, IssuanceAnchors, CredentialStatusService, RetentionService, VerificationService, PresentationVerifier, CredentialRecordRepository, IssuerGuard, SchemaRegistry],
-  exports: [VerificationService],
+  exports: [IssuanceService, VerificationService],
 })
 export class CredentialsModule {}

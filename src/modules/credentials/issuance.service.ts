@@ -128,8 +128,8 @@ export class IssuanceService {
     if (format === 'vc+jwt' || format === 'jwt_vc_json') {
       const [payload, header] =
         format === 'vc+jwt'
-          ? [{ ...credential, ...credentialStatus, id, iat }, { alg, typ: 'vc+jwt', cty: 'vc', kid }] // W3C VC-JOSE-COSE: the payload is the credential
-          : [legacyJwtClaims({ ...credential, ...credentialStatus, id }, did, iat), { alg, typ: 'JWT', kid }];
+          ? [{ ...credential, ...credentialStatus, id, iat, ...(cnf ? { cnf } : {}) }, { alg, typ: 'vc+jwt', cty: 'vc', kid }] // W3C VC-JOSE-COSE: the payload is the credential
+          : [{ ...legacyJwtClaims({ ...credential, ...credentialStatus, id }, did, iat), ...(cnf ? { cnf } : {}) }, { alg, typ: 'JWT', kid }]; // cnf: RFC 7800 key binding (OpenID4VCI)
       token = signCompactJws(header, JSON.stringify(payload), key);
     } else if (format === 'vc+sd-jwt') {
       // W3C VC-JOSE-COSE with SD-JWT: the credential is the payload, pointed claims become disclosures.
