@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '../../domain/errors.js';
+import { parseCheckpoint, parseNote } from '../../domain/ledger/index.js';
+import { encodeEntryBundle, encodeTile, parseTilePath, TILE_WIDTH, tileHashes, tileServable, type TileRef } from '../../domain/ledger/tiles.js';
+import { LedgerRepository } from './ledger.repository.js';
+import { LedgerService } from './ledger.service.js';
+
+/** A tile or entry bundle as served: its bytes and whether it is full (immutable) or partial. */
+export interface ServedTile {
+  readonly bytes: Buffer;
+  readonly full: boolean;
+}
+
+/** Full tiles above level 0 kept in memory: they never change, and each costs 65 280 hashes to compute. */
+const CACHED_TILES = 256;
+
+/**
+ * The logs this region holds as C2SP tlog-tiles (docs/tiles.md): the latest checkpoint it signed
+ * or accepted, and the hash tiles and entry bundles of the tree that checkpoint commits to, never
+ * beyond it (a mirror serves only what it verified against a signed checkpoint).
+ */
+@Injectable()
+export class TilesService {
+  private readonly cache = new Map<string, readonly Uint8Array[]>();
+
+  constructor(
+    private readonly repository: LedgerRepository,
+    private readonly ledger: LedgerService,
+  ) {}
+
+  /** The latest checkpoint note of `log` here, with the tree size it commits to. */
+  async checkpoint(log: string): Promise<{ note: string; size: number }> {
+    const note = await this.ledger.checkpoint(log);
+    return { note, size: parseCheckpoint(parseNote(note).text).size };
+  }
+
+  /** The tile at `path` (below `tile/`), if the tree of the latest checkpoint holds it. */
+  async tile(log: string, path: string): Promise<ServedTile> {
+    const ref = parseTilePath(path);
+    const { size } = await this.checkpoint(log);
+    if (!tileServable(ref, size)) throw new NotFoundError(`log "${log}" has no tile ${path} at its checkpoint size ${size}`);
+    return { bytes: await this.bytes(log, ref), full: ref.width === TILE_WIDTH };
+  }
+
+  /** The bytes of a tile that exists (the caller checked it against a checkpoint size). */
+  async bytes(log: string, ref: TileRef): Promise<Buffer> {
+    if (ref.level === 'entries') {
+      const rows = await this.repository.entries(log, ref.index * TILE_WIDTH, ref.width);
+      return encodeEntryBundle(rows.map((row) => Buffer.from(row.entry, 'utf8')));
+    }
+    const end = (ref.index * TILE_WIDTH + ref.width) * TILE_WIDTH ** ref.level;
+    const leaves = await this.ledger.leafHashes(log, end);
+    return encodeTile(this.hashes(log, leaves, ref.level, ref.index, ref.width));
+  }
+
+  private hashes(log: string, leaves: readonly Uint8Array[], level: number, index: number, width: number): readonly Uint8Array[] {
+    if (level === 0) return tileHashes(leaves, 0, index, width);
+    const key = `${log}/${level}/${index}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached.slice(0, width);
+    const hashes = tileHashes(leaves, level, index, width, (i) => this.hashes(log, leaves, level - 1, i, TILE_WIDTH));
+    if (width === TILE_WIDTH) {
+      if (this.cache.size >= CACHED_TILES) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(key, hashes);
+    }
+    return hashes;
+  }
+}
