@@ -9,6 +9,7 @@ import { AddLedgerAlarmClearedAt1763943150000 } from './1763943150000-AddLedgerA
 import { CreateCredentialAnchor1763943250000 } from './1763943250000-CreateCredentialAnchor.js';
 import { CreateDatabaseOwner1763943260000 } from './1763943260000-CreateDatabaseOwner.js';
 import { LedgerAlarmOnePerKind1763943270000 } from './1763943270000-LedgerAlarmOnePerKind.js';
+import { CreateWitnessState1763943280000 } from './1763943280000-CreateWitnessState.js';
 
 /** Every migration, oldest first. Listed as classes: a glob of .ts files breaks under Vitest. */
-export const MIGRATIONS = [CreateIssuer1763942400000, CreateLedger1763942500000, CreateKeys1763942600000, CreateLedgerAlarm1763942700000, CreateCredentialRecord1763942800000, CreateStatusList1763942950000, AddLedgerEntryKindIndex1763943050000, AddLedgerAlarmClearedAt1763943150000, CreateCredentialAnchor1763943250000, CreateDatabaseOwner1763943260000, LedgerAlarmOnePerKind1763943270000];
+export const MIGRATIONS = [CreateIssuer1763942400000, CreateLedger1763942500000, CreateKeys1763942600000, CreateLedgerAlarm1763942700000, CreateCredentialRecord1763942800000, CreateStatusList1763942950000, AddLedgerEntryKindIndex1763943050000, AddLedgerAlarmClearedAt1763943150000, CreateCredentialAnchor1763943250000, CreateDatabaseOwner1763943260000, LedgerAlarmOnePerKind1763943270000, CreateWitnessState1763943280000];

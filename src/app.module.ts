@@ -15,6 +15,7 @@ import { PolicyModule } from './modules/policy/policy.module.js';
 import { ReplicationModule } from './modules/replication/replication.module.js';
 import { RegistryModule } from './modules/registry/registry.module.js';
 import { TrustModule } from './modules/trust/trust.module.js';
+import { WitnessModule } from './modules/witness/witness.module.js';
 
 @Module({})
 export class AppModule {
@@ -33,6 +34,7 @@ export class AppModule {
         LedgerModule,
         RegistryModule,
         ReplicationModule,
+        WitnessModule,
         TrustModule,
         CredentialsModule,
       ],

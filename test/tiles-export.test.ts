@@ -17,7 +17,7 @@ const cli = (script: string, args: string[]) =>
   spawnSync(process.execPath, [join(process.cwd(), 'dist/src/cli', script), ...args], {
     env: { PATH: process.env.PATH, ...(region.database.url ? { DATABASE_URL: region.database.url } : {}) },
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 180_000,
   });
 const exportTo = (dir: string) => cli('ledger-export.js', [dir, '--data-dir', region.config.dataDir]);
 const audit = (location: string) => cli('ledger-audit.js', ['--url', location, '--genesis', join(region.config.dataDir, 'network.json')]);
@@ -39,7 +39,7 @@ afterAll(async () => {
   rmSync(out, { recursive: true, force: true });
 });
 
-describe('ledger:export, a static tlog-tiles mirror (issue 17)', () => {
+describe('ledger:export, a static tlog-tiles mirror (issue 17)', { timeout: 240_000 }, () => {
   it('writes the tiles of the latest checkpoint, which an independent reader and ledger:audit accept', async () => {
     const first = exportTo(out);
     expect(first.stderr).toBe('');

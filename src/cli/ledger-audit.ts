@@ -79,6 +79,16 @@ function cosignatureReport(genesis: Genesis, log: string, note: string): string 
       }
       return cosigned ? `cosigned by ${r.id} at ${new Date(cosigned.time * 1000).toISOString()}` : `not yet cosigned by ${r.id}`;
     });
+  // The independent witnesses of the genesis (docs/tiles.md), checked the same way.
+  for (const w of genesis.witnesses) {
+    let cosigned;
+    try {
+      cosigned = verifyCosignature(note, w.key);
+    } catch (error) {
+      throw new AuditFault(log, 'checkpoint', `the cosignature of witness ${w.name} does not verify (${(error as Error).message})`);
+    }
+    parts.push(cosigned ? `witnessed by ${w.name} at ${new Date(cosigned.time * 1000).toISOString()}` : `not yet witnessed by ${w.name}`);
+  }
   return parts.join(', ') || 'no other region';
 }
 

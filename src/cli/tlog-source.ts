@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readBoundedBody } from '../common/bounded-body.js';
 import type { StoredEntry } from '../domain/audit/audit.js';
 import { decodeEntryBundle, decodeTile, fullTileRoot, HASH_SIZE, TILE_WIDTH, tilePath, type TileRef } from '../domain/ledger/tiles.js';
 
@@ -44,14 +45,7 @@ export function tileGetter(base: string): TileGetter {
         return undefined;
       }
       if (!response.ok || !response.body) throw new Error(`GET ${url}: HTTP ${response.status}`);
-      const chunks: Uint8Array[] = [];
-      let length = 0;
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        length += chunk.byteLength;
-        if (length > limit) throw new Error(`GET ${url}: more than ${limit} bytes`);
-        chunks.push(chunk);
-      }
-      return Buffer.concat(chunks);
+      return readBoundedBody(response, limit, () => new Error(`GET ${url}: more than ${limit} bytes`));
     };
   }
   return async (path, limit) => {

@@ -5,6 +5,7 @@ import { CheckpointEntity, CredentialAnchorEntity, LedgerEntryEntity, LedgerHead
 import { DatabaseOwnerEntity } from '../modules/network/database-owner.entity.js';
 import { LedgerAlarmEntity } from '../modules/replication/alarm.entity.js';
 import { StatusListEntity } from '../modules/status/status-list.entity.js';
+import { WitnessStateEntity } from '../modules/witness/witness-state.entity.js';
 
 /** Every entity of the application, in one list for the DataSource. */
 export const ENTITIES = [
@@ -21,4 +22,5 @@ export const ENTITIES = [
   DatabaseOwnerEntity,
   CredentialAnchorEntity,
   PendingAnchorEntity,
+  WitnessStateEntity,
 ];
