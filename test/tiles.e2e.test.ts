@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DidOperation } from '../src/domain/did/index.js';
 import { operationHash } from '../src/domain/did/index.js';
@@ -75,6 +78,14 @@ describe('C2SP tlog-tiles (issue 17)', () => {
       });
     }
   }
+
+  it('ledger:audit --url reads a region as a tiles mirror (the build, in another process)', async () => {
+    const genesis = join(regions.eu.config.dataDir, 'network.json');
+    for (const log of ['eu', 'ap'] as const) {
+      const { stdout } = await promisify(execFile)(process.execPath, [join(process.cwd(), 'dist/src/cli/ledger-audit.js'), '--url', `${regions.ap.url!}/tlog/${log}/`, '--genesis', genesis], { timeout: 120_000 });
+      expect(stdout).toMatch(new RegExp(`^log ${log}: ${SIZES[log]} entries, root \\S+, checkpoint and tiles verified, ${SIZES[log]} DIDs, (not yet )?cosigned by ${log === 'eu' ? 'ap' : 'eu'}.*: ok\naudit passed\n$`));
+    }
+  }, 240_000);
 
   it('answers 404 beyond the tree of the checkpoint and 400 for what is not a tile path', async () => {
     const base = `${regions.ap.url!}/tlog/ap/`;

@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWitnessServer, FileWitnessStore } from '../src/cli/witness-server.js';
 import { formatCheckpoint, generateNoteKeyPair, NOTE_COSIGNATURE_V1, NOTE_ED25519, parseSignerKey, parseVerifierKey, signNote } from '../src/domain/ledger/index.js';
@@ -75,6 +77,12 @@ describe('C2SP tlog-witness (issue 17)', () => {
       expect(state[`isthmus/${id}`]).toEqual({ size: 1, rootHash: checkpointOf(note).root.toString('base64') });
     }
   });
+
+  it('ledger:audit reports and checks the witness cosignature (the build, in another process)', async () => {
+    const genesis = join(regions.eu.config.dataDir, 'network.json');
+    const { stdout } = await promisify(execFile)(process.execPath, [join(process.cwd(), 'dist/src/cli/ledger-audit.js'), '--url', `${regions.eu.url!}/tlog/eu/`, '--genesis', genesis], { timeout: 120_000 });
+    expect(stdout).toMatch(/^log eu: 1 entries, .*witnessed by witness\.example\/w1 at \S+: ok\naudit passed\n$/);
+  }, 180_000);
 
   it('a region is a witness too: ap cosigns a checkpoint of eu at POST /add-checkpoint', async () => {
     const note = await (await fetch(`${regions.eu.url!}/ledger/eu/checkpoint`)).text();
