@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -129,4 +129,24 @@ describe('C2SP tlog-witness (issue 17)', () => {
       return checkpointOf(text).size === 2 && verifyCosignatureLine(text, witnessKey.verifierKey) !== undefined;
     }, "the witness cosignature on eu's next checkpoint");
   });
+
+  it('npm run witness: a third process with a key it creates and a state file cosigns a region checkpoint', async () => {
+    const witnessPort = await freePort();
+    const child = spawn(process.execPath, [join(process.cwd(), 'dist/src/cli/witness.js'), '--name', 'witness.example/w2', '--key', join(stateDir, 'w2.key'), '--state', join(stateDir, 'w2.json'), '--genesis', join(regions.eu.config.dataDir, 'network.json'), '--port', String(witnessPort)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+      const verifierKey = await waitFor(async () => /verifier key (\S+)\)/.exec(out)?.[1], 'the witness to listen', 60_000);
+      expect(readFileSync(join(stateDir, 'w2.key'), 'utf8')).toMatch(/^PRIVATE\+KEY\+witness\.example\/w2\+/);
+      const note = await (await fetch(`${regions.ap.url!}/ledger/ap/checkpoint`)).text();
+      const answer = await addCheckpoint(`http://127.0.0.1:${witnessPort}`, `old 0\n\n${note}`);
+      expect(answer.status).toBe(200);
+      const body = note.slice(0, note.indexOf('\n\n') + 1);
+      expect(verifyCosignatureLine(`${body}\n${answer.text}`, verifierKey)).toBeDefined();
+      expect(JSON.parse(readFileSync(join(stateDir, 'w2.json'), 'utf8'))['isthmus/ap'].size).toBe(checkpointOf(note).size);
+      expect((await addCheckpoint(`http://127.0.0.1:${witnessPort}`, 'garbage')).status).toBe(400);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 120_000);
 });
