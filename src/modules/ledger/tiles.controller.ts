@@ -25,7 +25,7 @@ export class TilesController {
 
   @Get(':region/tile/*')
   @ApiProduces('application/octet-stream')
-  @ApiParam({ name: '*', description: '<L>/<N>[.p/<W>] (a hash tile) or entries/<N>[.p/<W>] (an entry bundle); N in 3-digit groups, all but the last prefixed with x (1234067 = x001/x234/067)', example: '0/000.p/3' })
+  @ApiParam({ name: 'path', type: String, description: '<L>/<N>[.p/<W>] (a hash tile) or entries/<N>[.p/<W>] (an entry bundle); N in 3-digit groups, all but the last prefixed with x (1234067 = x001/x234/067)', example: '0/000.p/3' })
   @ApiOperation({ summary: 'C2SP tlog-tiles: a hash tile (256 hashes of 32 bytes when full) or an entry bundle (each entry behind a 2-byte big-endian length) of the tree of the latest checkpoint. Full ones are immutable.' })
   @ApiOkResponse({ description: 'the tile bytes', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })
   @ApiBadRequestResponse({ description: 'problem+json: not a tile path' })

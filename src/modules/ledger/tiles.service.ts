@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../../domain/errors.js';
 import { parseCheckpoint, parseNote } from '../../domain/ledger/index.js';
-import { encodeEntryBundle, encodeTile, parseTilePath, TILE_WIDTH, tileHashes, tileServable, type TileRef } from '../../domain/ledger/tiles.js';
+import { encodeEntryBundle, encodeTile, fullTileRoot, parseTilePath, TILE_WIDTH, tileHashes, tileServable, type TileRef } from '../../domain/ledger/tiles.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { LedgerService } from './ledger.service.js';
 
@@ -11,9 +11,6 @@ export interface ServedTile {
   readonly full: boolean;
 }
 
-/** Full tiles above level 0 kept in memory: they never change, and each costs 65 280 hashes to compute. */
-const CACHED_TILES = 256;
-
 /**
  * The logs this region holds as C2SP tlog-tiles (docs/tiles.md): the latest checkpoint it signed
  * or accepted, and the hash tiles and entry bundles of the tree that checkpoint commits to, never
@@ -21,7 +18,8 @@ const CACHED_TILES = 256;
  */
 @Injectable()
 export class TilesService {
-  private readonly cache = new Map<string, readonly Uint8Array[]>();
+  /** Roots of full tiles, by log, level and index: 32 bytes per 256 entries, computed once (the log is append-only). */
+  private readonly roots = new Map<string, Uint8Array>();
 
   constructor(
     private readonly repository: LedgerRepository,
@@ -53,16 +51,19 @@ export class TilesService {
     return encodeTile(this.hashes(log, leaves, ref.level, ref.index, ref.width));
   }
 
-  private hashes(log: string, leaves: readonly Uint8Array[], level: number, index: number, width: number): readonly Uint8Array[] {
+  private hashes(log: string, leaves: readonly Uint8Array[], level: number, index: number, width: number): Uint8Array[] {
     if (level === 0) return tileHashes(leaves, 0, index, width);
+    return Array.from({ length: width }, (_, i) => this.rootOf(log, leaves, level - 1, index * TILE_WIDTH + i));
+  }
+
+  /** The root of the full tile `index` of `level`: what it contributes to the level above (memoized, never changes). */
+  private rootOf(log: string, leaves: readonly Uint8Array[], level: number, index: number): Uint8Array {
     const key = `${log}/${level}/${index}`;
-    const cached = this.cache.get(key);
-    if (cached) return cached.slice(0, width);
-    const hashes = tileHashes(leaves, level, index, width, (i) => this.hashes(log, leaves, level - 1, i, TILE_WIDTH));
-    if (width === TILE_WIDTH) {
-      if (this.cache.size >= CACHED_TILES) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(key, hashes);
+    let root = this.roots.get(key);
+    if (!root) {
+      root = fullTileRoot(this.hashes(log, leaves, level, index, TILE_WIDTH));
+      this.roots.set(key, root);
     }
-    return hashes;
+    return root;
   }
 }
