@@ -75,6 +75,13 @@ describe('C2SP tlog-witness (issue 17)', () => {
       expect(verifyCosignatureLine(await (await fetch(`${regions[id].url!}/ledger/${id}/checkpoint`)).text(), witnessKey.verifierKey)).toBeDefined();
       const state = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as Record<string, { size: number; rootHash: string }>;
       expect(state[`isthmus/${id}`]).toEqual({ size: 1, rootHash: checkpointOf(note).root.toString('base64') });
+      // The other region's mirror adopts the witness cosignature too, next to its own.
+      const mirror = id === 'eu' ? 'ap' : 'eu';
+      const mirrored = await waitFor(async () => {
+        const text = await (await fetch(`${regions[mirror].url!}/tlog/${id}/checkpoint`)).text();
+        return checkpointOf(text).size === 1 && verifyCosignatureLine(text, witnessKey.verifierKey) !== undefined ? text : undefined;
+      }, `the witness cosignature on ${mirror}'s copy of ${id}`);
+      expect(verifyCosignatureLine(mirrored, regionKey(mirror).cosignerKey)).toBeDefined();
     }
   });
 
