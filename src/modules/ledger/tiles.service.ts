@@ -48,21 +48,28 @@ export class TilesService {
     }
     const end = (ref.index * TILE_WIDTH + ref.width) * TILE_WIDTH ** ref.level;
     const leaves = await this.ledger.leafHashes(log, end);
-    return encodeTile(this.hashes(log, leaves, ref.level, ref.index, ref.width));
+    return encodeTile(await this.hashes(log, leaves, ref.level, ref.index, ref.width));
   }
 
-  private hashes(log: string, leaves: readonly Uint8Array[], level: number, index: number, width: number): Uint8Array[] {
+  private async hashes(log: string, leaves: readonly Uint8Array[], level: number, index: number, width: number): Promise<Uint8Array[]> {
     if (level === 0) return tileHashes(leaves, 0, index, width);
-    return Array.from({ length: width }, (_, i) => this.rootOf(log, leaves, level - 1, index * TILE_WIDTH + i));
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < width; i++) out.push(await this.rootOf(log, leaves, level - 1, index * TILE_WIDTH + i));
+    return out;
   }
 
-  /** The root of the full tile `index` of `level`: what it contributes to the level above (memoized, never changes). */
-  private rootOf(log: string, leaves: readonly Uint8Array[], level: number, index: number): Uint8Array {
+  /**
+   * The root of the full tile `index` of `level`: what it contributes to the level above
+   * (memoized: it never changes). A root not computed yet costs 255 hashes per level below; the
+   * event loop is yielded after each, so a first read of an upper tile never holds it long.
+   */
+  private async rootOf(log: string, leaves: readonly Uint8Array[], level: number, index: number): Promise<Uint8Array> {
     const key = `${log}/${level}/${index}`;
     let root = this.roots.get(key);
     if (!root) {
-      root = fullTileRoot(this.hashes(log, leaves, level, index, TILE_WIDTH));
+      root = fullTileRoot(await this.hashes(log, leaves, level, index, TILE_WIDTH));
       this.roots.set(key, root);
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return root;
   }
