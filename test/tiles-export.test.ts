@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DidOperation } from '../src/domain/did/index.js';
 import { operationHash } from '../src/domain/did/index.js';
 import { LedgerWriter } from '../src/modules/ledger/ledger-writer.js';
-import { startRegion, type TestRegion } from './support/region.js';
+import { writeNetworkFiles } from '../src/modules/network/network-files.js';
+import { startRegion, testNetwork, type TestRegion } from './support/region.js';
 import { bundlePath, checkpointOf, hashTilePath, readTiledLog } from './support/tlog-tiles.js';
 import { walletCreate } from './support/wallet.js';
 
@@ -95,5 +96,22 @@ describe('ledger:export, a static tlog-tiles mirror (issue 17)', { timeout: 240_
     const result = audit(out);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/FAULT: log eu, tile\/1\/000\.p\/2: does not hold the roots/);
+  });
+});
+
+describe('ledger:export where there is no database', { timeout: 120_000 }, () => {
+  it('refuses in one line and writes nothing', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'isthmus-nodb-'));
+    const target = join(dataDir, 'out');
+    try {
+      writeNetworkFiles(dataDir, testNetwork(), ['eu']);
+      const result = spawnSync(process.execPath, [join(process.cwd(), 'dist/src/cli/ledger-export.js'), target, '--data-dir', dataDir], { env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 60_000 });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe(`ledger:export: ${dataDir} has no database (${join(dataDir, 'isthmus.sqlite')} does not exist, and DATABASE_URL is not set): has a region run with this DATA_DIR?\n`);
+      expect(existsSync(target)).toBe(false);
+      expect(existsSync(join(dataDir, 'isthmus.sqlite'))).toBe(false);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
