@@ -18,6 +18,7 @@ import { PolicyModule } from './modules/policy/policy.module.js';
 import { ReplicationModule } from './modules/replication/replication.module.js';
 import { RegistryModule } from './modules/registry/registry.module.js';
 import { TrustModule } from './modules/trust/trust.module.js';
+import { WitnessModule } from './modules/witness/witness.module.js';
 
 @Module({})
 export class AppModule {
@@ -36,6 +37,7 @@ export class AppModule {
         LedgerModule,
         RegistryModule,
         ReplicationModule,
+        WitnessModule,
         TrustModule,
         CredentialsModule,
         ExplorerModule,

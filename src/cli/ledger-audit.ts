@@ -2,14 +2,16 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { auditLog, AuditFault, type StoredCheckpoint, type StoredEntry } from '../domain/audit/audit.js';
-import { verifyCosignature } from '../domain/ledger/index.js';
-import { parseGenesis, type Genesis } from '../domain/network/genesis.js';
+import { parseCheckpoint, verifyCosignature, verifyNote } from '../domain/ledger/index.js';
+import { logOrigin, parseGenesis, type Genesis } from '../domain/network/genesis.js';
 import { CheckpointEntity, LedgerEntryEntity, LedgerHeadEntity } from '../modules/ledger/ledger.entity.js';
 import { loadGenesis } from '../modules/network/network-files.js';
 import { openRegionDatabase, regionDataDir } from './region-database.js';
+import { isTilesLocation, TILE_LIMITS, TileFault, tileBases, tiledEntries, tileGetter } from './tlog-source.js';
 
 const USAGE = 'usage: npm run ledger:audit -- --data-dir DIR   (the database of DATABASE_URL, or DIR/isthmus.sqlite)\n' +
-  '       npm run ledger:audit -- --url https://region.example [--genesis network.json]';
+  '       npm run ledger:audit -- --url https://region.example [--genesis network.json]\n' +
+  '       npm run ledger:audit -- --url https://host/tlog/<log>/ | file:///DIR | DIR  [--genesis network.json]   (a C2SP tlog-tiles mirror, e.g. of ledger:export)';
 const PAGE = 1000;
 
 async function* databaseEntries(db: DataSource, log: string): AsyncIterable<StoredEntry> {
@@ -50,7 +52,7 @@ async function auditDatabase(dataDir: string): Promise<string[]> {
 }
 
 async function getJson(url: string): Promise<unknown> {
-  const response = await fetch(url);
+  const response = await fetch(url, { signal: AbortSignal.timeout(TILE_LIMITS.timeoutMs) });
   if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
   return response.json();
 }
@@ -77,6 +79,16 @@ function cosignatureReport(genesis: Genesis, log: string, note: string): string 
       }
       return cosigned ? `cosigned by ${r.id} at ${new Date(cosigned.time * 1000).toISOString()}` : `not yet cosigned by ${r.id}`;
     });
+  // The independent witnesses of the genesis (docs/tiles.md), checked the same way.
+  for (const w of genesis.witnesses) {
+    let cosigned;
+    try {
+      cosigned = verifyCosignature(note, w.key);
+    } catch (error) {
+      throw new AuditFault(log, 'checkpoint', `the cosignature of witness ${w.name} does not verify (${(error as Error).message})`);
+    }
+    parts.push(cosigned ? `witnessed by ${w.name} at ${new Date(cosigned.time * 1000).toISOString()}` : `not yet witnessed by ${w.name}`);
+  }
   return parts.join(', ') || 'no other region';
 }
 
@@ -99,23 +111,62 @@ async function auditUrl(base: string, genesis: Genesis): Promise<string[]> {
   return lines;
 }
 
+/**
+ * Audits a tlog-tiles mirror (docs/tiles.md): the checkpoint's signature first (its size bounds
+ * what is read), then every entry from the entry bundles against the level-0 tiles, the upper
+ * tiles against the ones below, the rebuilt root against the checkpoint, and every entry as the
+ * database audit checks it.
+ */
+async function auditTiles(location: string, genesis: Genesis): Promise<string[]> {
+  const lines: string[] = [];
+  for (const base of tileBases(location)) {
+    const get = tileGetter(base);
+    const note = (await get('checkpoint', TILE_LIMITS.checkpoint))?.toString('utf8');
+    if (note === undefined) throw new Error(`${base} has no checkpoint`);
+    const region = genesis.regions.find((r) => logOrigin(r.id) === note.split('\n', 1)[0]);
+    if (!region) throw new AuditFault(note.split('\n', 1)[0]!.slice(0, 100), 'checkpoint', `the origin is not a log of network ${genesis.network}`);
+    let size: number;
+    try {
+      size = parseCheckpoint(verifyNote(note, [region.logKey]).text).size;
+    } catch (error) {
+      throw new AuditFault(region.id, 'checkpoint', `signature or format does not verify against the genesis log key (${(error as Error).message})`);
+    }
+    let result;
+    try {
+      result = await auditLog(genesis, region.id, tiledEntries(get, size), [{ size, note }]);
+    } catch (error) {
+      if (error instanceof TileFault) throw new AuditFault(region.id, error.where, error.message.slice(error.where.length + 1));
+      throw error;
+    }
+    lines.push(`log ${region.id}: ${result.size} entries, root ${result.rootHash}, checkpoint and tiles verified, ${result.dids} DIDs, ${cosignatureReport(genesis, region.id, note)}: ok`);
+  }
+  return lines;
+}
+
+/** The genesis given, or (with a warning) the keys served at `keysUrl`. */
+async function genesisFor(file: string | undefined, keysUrl: string | undefined): Promise<Genesis> {
+  if (file) {
+    const { readFileSync } = await import('node:fs');
+    return parseGenesis(JSON.parse(readFileSync(file, 'utf8')));
+  }
+  if (!keysUrl) throw new Error('a tiles mirror in a directory needs --genesis network.json (the keys it is checked against)');
+  process.stderr.write(`ledger:audit: no --genesis given; trusting the keys served at ${keysUrl}\n`);
+  const keys = (await getJson(keysUrl)) as { network: string; regions: unknown[] };
+  return parseGenesis({ v: 1, network: keys.network, regions: keys.regions });
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, url: { type: 'string' }, genesis: { type: 'string' } } });
   let lines: string[];
   if (values['data-dir']) {
     lines = await auditDatabase(values['data-dir']);
   } else if (values.url) {
-    const base = values.url.replace(/\/+$/, '');
-    let genesis: Genesis;
-    if (values.genesis) {
-      const { readFileSync } = await import('node:fs');
-      genesis = parseGenesis(JSON.parse(readFileSync(values.genesis, 'utf8')));
-    } else {
-      process.stderr.write('ledger:audit: no --genesis given; trusting the keys the region serves at /ledger/keys\n');
-      const keys = (await getJson(`${base}/ledger/keys`)) as { network: string; regions: unknown[] };
-      genesis = parseGenesis({ v: 1, network: keys.network, regions: keys.regions });
-    }
-    lines = await auditUrl(base, genesis);
+    const tiles = isTilesLocation(values.url);
+    const base = tiles ? values.url : values.url.replace(/\/+$/, '');
+    // Without --genesis, the keys a region serves (a tiles base /tlog/<log>/ is two levels below them).
+    const keysUrl = /^https?:\/\//.test(base) ? (tiles ? new URL('../../ledger/keys', base.replace(/\/*$/, '/')).toString() : `${base}/ledger/keys`) : undefined;
+    const genesis = await genesisFor(values.genesis, keysUrl);
+    lines = tiles ? await auditTiles(base, genesis) : await auditUrl(base, genesis);
   } else {
     throw new Error(USAGE);
   }

@@ -7,6 +7,7 @@ import { LedgerAlarmEntity } from '../modules/replication/alarm.entity.js';
 import { Oid4vpRequestEntity } from '../modules/oid4vp/oid4vp-request.entity.js';
 import { Oid4vciNonceEntity, Oid4vciOfferEntity } from '../modules/oid4vci/oid4vci.entity.js';
 import { StatusListEntity } from '../modules/status/status-list.entity.js';
+import { WitnessStateEntity } from '../modules/witness/witness-state.entity.js';
 
 /** Every entity of the application, in one list for the DataSource. */
 export const ENTITIES = [
@@ -26,4 +27,5 @@ export const ENTITIES = [
   Oid4vpRequestEntity,
   Oid4vciOfferEntity,
   Oid4vciNonceEntity,
+  WitnessStateEntity,
 ];

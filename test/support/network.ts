@@ -74,13 +74,20 @@ export interface TwoRegions {
 export const FAST_REPLICATION = { REPLICATION_INTERVAL_MS: '150', PEER_TIMEOUT_MS: '1500' };
 
 /** Both regions as real HTTP services on loopback, each with its own database. */
-export async function startTwoRegions(env: Record<string, string> = {}, logLines?: string[], files: { eu?: Record<string, string>; ap?: Record<string, string> } = {}): Promise<TwoRegions> {
+export async function startTwoRegions(
+  env: Record<string, string> = {},
+  logLines?: string[],
+  files: { eu?: Record<string, string>; ap?: Record<string, string> } = {},
+  /** Adds to the generated genesis (e.g. `witnesses`) before the regions start. */
+  extendGenesis: Record<string, unknown> = {},
+): Promise<TwoRegions> {
   const links = { eu: await LinkProxy.open(), ap: await LinkProxy.open() };
   const url = (id: 'eu' | 'ap') => `http://127.0.0.1:${links[id].port}`;
   const network = generateNetwork('isthmus-e2e', [
     { id: 'eu', url: url('eu') },
     { id: 'ap', url: url('ap') },
   ]);
+  Object.assign(network.genesis, extendGenesis);
   const regions: Record<'eu' | 'ap', TestRegion> = {
     eu: await startRegion({ regionId: 'eu', network, listen: true, env: { ...FAST_REPLICATION, ...env }, ...(logLines ? { logLines } : {}), ...(files.eu ? { files: files.eu } : {}) }),
     ap: await startRegion({ regionId: 'ap', network, listen: true, env: { ...FAST_REPLICATION, ...env }, ...(logLines ? { logLines } : {}), ...(files.ap ? { files: files.ap } : {}) }),

@@ -21,9 +21,21 @@ export interface GenesisRegion {
   readonly governanceKey: VerifierKey;
 }
 
+/** An independent C2SP tlog-witness each region submits its checkpoints to (docs/tiles.md). */
+export interface GenesisWitness {
+  /** The witness's name, as its cosignature lines carry it. */
+  readonly name: string;
+  /** Its cosignature/v1 (0x04) verifier key; its name is `name`. */
+  readonly key: VerifierKey;
+  /** Its submission prefix: add-checkpoint is POSTed to `<url>/add-checkpoint`. */
+  readonly url: string;
+}
+
 export interface Genesis {
   readonly network: string;
   readonly regions: readonly GenesisRegion[];
+  /** Optional; an empty list when the genesis names none. */
+  readonly witnesses: readonly GenesisWitness[];
 }
 
 /** The private keys one region holds; each matches its public half in the genesis. */
@@ -42,10 +54,17 @@ const regionSchema = z.strictObject({
   governanceKey: z.string(),
 });
 
+const witnessSchema = z.strictObject({
+  name: z.string().min(1).max(200),
+  key: z.string(),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+});
+
 const genesisSchema = z.strictObject({
   v: z.literal(1),
   network: z.string().min(1).max(100),
   regions: z.array(regionSchema).min(1).max(16),
+  witnesses: z.array(witnessSchema).max(16).optional(),
 });
 
 const keysSchema = z.strictObject({
@@ -82,7 +101,13 @@ export function parseGenesis(json: unknown): Genesis {
       governanceKey: expectKey(parseVerifierKey(r.governanceKey), governanceKeyName(r.id), KEY_TYPE_ED25519, `genesis: ${r.id}.governanceKey`),
     };
   });
-  return { network: parsed.data.network, regions };
+  const witnesses = (parsed.data.witnesses ?? []).map((w, i) => {
+    const key = expectKey(parseVerifierKey(w.key), w.name, KEY_TYPE_COSIGNATURE_V1, `genesis: witnesses/${i}.key`);
+    if (regions.some((r) => r.cosignerKey.name === w.name || r.logKey.name === w.name)) throw new InvalidInputError(`genesis: witness "${w.name}" has the name of a region key`);
+    return { name: w.name, key, url: w.url.replace(/\/+$/, '') };
+  });
+  if (new Set(witnesses.map((w) => w.name)).size !== witnesses.length) throw new InvalidInputError('genesis: a witness appears twice');
+  return { network: parsed.data.network, regions, witnesses };
 }
 
 /** Parses a region's key file and checks each private key against the genesis. */

@@ -4,11 +4,13 @@ import { LedgerIntegrity } from './ledger-integrity.js';
 import { LedgerRepository } from './ledger.repository.js';
 import { LedgerService } from './ledger.service.js';
 import { LedgerWriter } from './ledger-writer.js';
+import { TilesController } from './tiles.controller.js';
+import { TilesService } from './tiles.service.js';
 
 @Module({
-  controllers: [LedgerController],
-  providers: [LedgerRepository, LedgerService, LedgerWriter, LedgerIntegrity],
-  exports: [LedgerRepository, LedgerService, LedgerWriter, LedgerIntegrity],
+  controllers: [LedgerController, TilesController],
+  providers: [LedgerRepository, LedgerService, LedgerWriter, LedgerIntegrity, TilesService],
+  exports: [LedgerRepository, LedgerService, LedgerWriter, LedgerIntegrity, TilesService],
 })
 export class LedgerModule implements OnApplicationBootstrap {
   constructor(private readonly writer: LedgerWriter) {}

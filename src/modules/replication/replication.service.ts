@@ -237,7 +237,9 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
       const position = await classifyCheckpoint(peer.id, checkpoint, accepted);
       if (position === 'behind') return;
       if (position === 'current') {
-        if (!(await this.repository.checkpointAt(peer.id, checkpoint.size))) await this.storeChunk(peer.id, accepted, { entries: [], frontier: accepted.frontier }, checkpoint);
+        const stored = await this.repository.checkpointAt(peer.id, checkpoint.size);
+        if (!stored) await this.storeChunk(peer.id, accepted, { entries: [], frontier: accepted.frontier }, checkpoint);
+        else await this.adoptWitnessCosignatures(peer.id, stored.note, checkpoint);
         return;
       }
       const proof = accepted.size === 0 ? [] : await this.client.consistency(peer.id, peer.url, peer.id, accepted.size, checkpoint.size);
@@ -351,6 +353,25 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
       if (!last) await yieldEventLoop();
     } while (offset < chunk.entries.length);
     return true;
+  }
+
+  /**
+   * The cosignatures of the genesis witnesses (docs/tiles.md) reach the writer after the mirror
+   * stored its checkpoint: those that verify over the same checkpoint body are added to the
+   * mirror's note, so both regions serve them.
+   */
+  private async adoptWitnessCosignatures(log: string, storedNote: string, checkpoint: SignedCheckpoint): Promise<void> {
+    if (this.network.genesis.witnesses.length === 0 || parseNote(storedNote).text !== checkpoint.body) return;
+    const lines: string[] = [];
+    for (const witness of this.network.genesis.witnesses) {
+      try {
+        if (verifyCosignature(storedNote, witness.key) || !verifyCosignature(checkpoint.note, witness.key)) continue;
+      } catch {
+        continue;
+      }
+      lines.push(parseNote(checkpoint.note).signatures.find((s) => s.name === witness.key.name && s.keyId === witness.key.keyId)!.line);
+    }
+    if (lines.length > 0) await this.repository.updateCheckpointNote(log, checkpoint.size, appendSignatures(storedNote, lines));
   }
 
   /** Takes the peer's cosignature of this region's checkpoint and adds it to our note. */
