@@ -107,8 +107,9 @@ export class RegistrarService {
   /**
    * The key to issue with as `did`: one this region holds for a verification method that the
    * DID's current document lists under assertionMethod. Only the owning tenant gets it.
+   * `accepts` narrows the algorithms (a Data Integrity cryptosuite takes one key type).
    */
-  async assertionKey(issuer: IssuerPrincipal, did: string): Promise<{ kid: string; alg: JoseAlgorithm; key: KeyObject }> {
+  async assertionKey(issuer: IssuerPrincipal, did: string, accepts?: readonly JoseAlgorithm[]): Promise<{ kid: string; alg: JoseAlgorithm; key: KeyObject }> {
     await this.activeOwned(issuer, did, 'it can no longer sign credentials or status lists');
     const resolved = await this.resolver.resolve(did);
     const document = resolved.didDocument as { assertionMethod?: string[]; verificationMethod?: { id: string; publicKeyJwk?: Record<string, unknown>; publicKeyMultibase?: string }[] } | null;
@@ -122,10 +123,11 @@ export class RegistrarService {
       const held = thumbprint === undefined ? undefined : identifier.keys.find((k) => jwkThumbprint(publicJwkOf(k)) === thumbprint);
       if (held) {
         const { type, key } = await this.kms.privateKey(held.kid);
+        if (accepts && !accepts.includes(algorithmOfKeyType(type))) continue;
         return { kid: methodId, alg: algorithmOfKeyType(type), key };
       }
     }
-    throw new ConflictError(`${did} lists no assertion method whose key this region holds`);
+    throw new ConflictError(`${did} lists no assertion method whose key this region holds${accepts ? ` of type ${accepts.join(' or ')}` : ''}`);
   }
 
   /**

@@ -3,10 +3,30 @@ import { plainToInstance, Transform, Type } from 'class-transformer';
 import { Allow, ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 export class IssueOptionsDto {
-  /** Securing format (docs/credentials.md). */
+  /** Securing format (docs/credentials.md); `ldp_vc`: an embedded Data Integrity proof (docs/data-integrity.md). */
   @IsOptional()
-  @IsIn(['vc+jwt', 'vc+sd-jwt', 'dc+sd-jwt', 'jwt_vc_json'])
-  format?: 'vc+jwt' | 'vc+sd-jwt' | 'dc+sd-jwt' | 'jwt_vc_json';
+  @IsIn(['vc+jwt', 'vc+sd-jwt', 'dc+sd-jwt', 'jwt_vc_json', 'ldp_vc'])
+  format?: 'vc+jwt' | 'vc+sd-jwt' | 'dc+sd-jwt' | 'jwt_vc_json' | 'ldp_vc';
+
+  /**
+   * ldp_vc: the Data Integrity cryptosuite (eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019,
+   * ecdsa-sd-2023, bbs-2023); a 400 names the allowed ones.
+   * @example "eddsa-rdfc-2022"
+   */
+  @IsOptional()
+  @IsString()
+  cryptosuite?: string;
+
+  /**
+   * ecdsa-sd-2023 / bbs-2023: JSON pointers of what every derived credential must disclose
+   * (issuer, type, dates and status always are).
+   * @example ["/credentialSubject/degree"]
+   */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  mandatoryPointers?: string[];
 
   /**
    * JSON pointers into the request's credential of the claims to make selectively disclosable
@@ -55,7 +75,7 @@ export class IssueRequestDto {
 }
 
 export class IssueResponseDto {
-  /** The enveloped credential: `data:application/<format>,<token>`. */
+  /** The enveloped credential: `data:application/<format>,<token>`; for ldp_vc the credential with its Data Integrity proof. */
   @ApiProperty({ type: 'object', additionalProperties: true, example: { '@context': ['https://www.w3.org/ns/credentials/v2'], type: 'EnvelopedVerifiableCredential', id: 'data:application/vc+jwt,eyJ…' } })
   verifiableCredential!: Record<string, unknown>;
   /** @example "urn:uuid:0b5a6f55-5e3c-4a8f-a0a4-7d1c1e0c8f22" */
