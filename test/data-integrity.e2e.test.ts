@@ -72,7 +72,7 @@ const httpLoader =
   };
 
 beforeAll(async () => {
-  net = await startTwoRegions();
+  net = await startTwoRegions({}, undefined, { eu: { 'policy.json': JSON.stringify({ v: 1, protectedClaims: { PersonIdentityCredential: ['birthDate'] } }) } });
   const eu = net.eu.url!;
   apiKey = (await post(eu, '/admin/issuers', { name: 'Hydraulics Academy' }, ADMIN_TOKEN)).body.apiKey;
   edDid = (await post(eu, '/1.0/create?method=isthmus', { options: { keyType: 'Ed25519', verificationMethodType: 'Multikey' } }, apiKey)).body.didState.did;
@@ -148,6 +148,18 @@ describe('Data Integrity credentials issued in eu', () => {
     expect(safeMode.status).toBe(400);
     expect(safeMode.body.detail).toContain('shoeSize');
     expect(safeMode.body.errors[0].pointer).toBe('/credential/credentialSubject/shoeSize');
+  });
+
+  it("keeps the region's protected claims withholdable: never mandatory, never in a suite without selective disclosure", async () => {
+    const person = { ...credentialFor(p256Did, { birthDate: '1990-04-01' }), type: ['VerifiableCredential', 'PersonIdentityCredential'] };
+    person['@context'] = [...person['@context'], 'https://www.w3.org/ns/credentials/undefined-terms/v2'];
+    const ask = (cryptosuite: string, mandatoryPointers?: string[]) =>
+      post(net.eu.url!, '/credentials/issue', { credential: { ...person, issuer: cryptosuite.startsWith('eddsa') ? edDid : p256Did }, options: { format: 'ldp_vc', cryptosuite, ...(mandatoryPointers ? { mandatoryPointers } : {}) } }, apiKey);
+    for (const refused of [await ask('ecdsa-sd-2023', ['/credentialSubject/birthDate']), await ask('ecdsa-sd-2023', ['/credentialSubject']), await ask('eddsa-rdfc-2022')]) {
+      expect(refused.status).toBe(422);
+      expect(refused.body.errors).toEqual([{ pointer: '/credential/credentialSubject/birthDate', detail: 'must be selectively disclosable in this region' }]);
+    }
+    expect((await ask('ecdsa-sd-2023', ['/credentialSubject/name'])).status).toBe(201);
   });
 
   it('refuses an unknown cryptosuite naming the allowed ones, and mandatoryPointers without a selective suite', async () => {
