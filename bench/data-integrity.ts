@@ -14,16 +14,6 @@ import { CRYPTOSUITES, type Cryptosuite } from '../src/domain/credentials/data-i
 import { SHIPPED_CONTEXTS } from '../src/domain/credentials/data-integrity-loader.js';
 import { signingCryptosuite, verifyingCryptosuite } from '../src/modules/data-integrity/suites.js';
 
-export interface BenchRow {
-  what: string;
-  value: number;
-  unit: string;
-  baseline?: string;
-  ratio?: number;
-  p50?: number;
-  p99?: number;
-}
-
 /** bbs-2023 is not offered for issuance yet (no BLS12-381 issuer keys). */
 const SUITES = CRYPTOSUITES.filter((s): s is Exclude<Cryptosuite, 'bbs-2023'> => s !== 'bbs-2023');
 const HTTP_ISSUES = 200;
@@ -100,7 +90,7 @@ async function inProcess(suite: (typeof SUITES)[number]): Promise<{ sign: number
 }
 
 /** Sign and verify per suite over HTTP against the library in-process, as ratios. */
-export async function benchDataIntegrity(ctx: { urls: Record<string, string>; adminToken: string; row: (r: BenchRow) => void }): Promise<void> {
+export async function benchDataIntegrity(ctx: { urls: Record<string, string>; adminToken: string; row: (r: { what: string; value: number; unit: string; baseline?: string; ratio?: number; p50?: number; p99?: number }) => void }): Promise<void> {
   const { urls, row } = ctx;
   const { apiKey } = (await postJson(`${urls.eu}/admin/issuers`, { name: 'Bench Data Integrity' }, ctx.adminToken)).body as { apiKey: string };
   const didOf = async (keyType: string) => ((await postJson(`${urls.eu}/1.0/create?method=isthmus`, { options: { keyType, verificationMethodType: 'Multikey' } }, apiKey)).body.didState as { did: string }).did;

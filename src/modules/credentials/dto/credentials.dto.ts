@@ -172,7 +172,7 @@ const VERIFY_OPTIONS_SCHEMA = {
 
 export class VerifyRequestDto {
   /**
-   * An EnvelopedVerifiableCredential, or the bare token.
+   * An EnvelopedVerifiableCredential, the bare token, or a credential with a Data Integrity proof (ldp_vc).
    * @example {"@context":["https://www.w3.org/ns/credentials/v2"],"type":"EnvelopedVerifiableCredential","id":"data:application/vc+jwt,eyJ…"}
    */
   @ApiProperty({ oneOf: [{ type: 'object', additionalProperties: true }, { type: 'string' }] })
@@ -189,7 +189,7 @@ export class VerifyRequestDto {
 
 export class VerifyPresentationRequestDto {
   /**
-   * An SD-JWT presentation with key binding (`<jwt>~<disclosures>~<kb-jwt>`) or a VCDM 1.1 VP JWT, bare or enveloped.
+   * An SD-JWT presentation with key binding (`<jwt>~<disclosures>~<kb-jwt>`) or a VCDM 1.1 VP JWT, bare or enveloped; or a VerifiablePresentation with a Data Integrity proof.
    * @example "eyJ…~WyJ…~eyJ…"
    */
   @ApiProperty({ oneOf: [{ type: 'object', additionalProperties: true }, { type: 'string' }] })
