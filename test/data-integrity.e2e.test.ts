@@ -13,6 +13,10 @@ import { SHIPPED_CONTEXTS } from '../src/domain/credentials/data-integrity-loade
 import { logStatus, startTwoRegions, waitFor, type TwoRegions } from './support/network.js';
 import { postJson as post } from './support/http.js';
 import { ADMIN_TOKEN } from './support/region.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { RegistrarService } from '../src/modules/registry/registrar.service.js';
+import { keySigner, secure } from '../src/modules/data-integrity/suites.js';
+import { DocumentLoaderService } from '../src/modules/data-integrity/document-loader.js';
 
 let net: TwoRegions;
 let apiKey: string;
@@ -28,6 +32,7 @@ let safeMode: { status: number; body: Record<string, any> };
 let statusListChecked: { verified: boolean; results?: { verified: boolean; status?: boolean }[] };
 let statusListContentType: string | null;
 let statusListJwtType: string | null;
+const rotation: { honest?: any; derived?: any; forged?: any } = {};
 
 const SUITES = ['eddsa-rdfc-2022', 'eddsa-jcs-2022', 'ecdsa-rdfc-2019', 'ecdsa-sd-2023'] as const;
 const LIBRARY_SUITES: Record<string, () => object> = {
@@ -113,6 +118,23 @@ beforeAll(async () => {
     challenge: 'n-0S6_WzA2Mj',
     domain: 'https://verifier.example',
   });
+  // Key rotation: credentials issued before, the key rotated out, a credential forged with it after.
+  const tenant = (await post(eu, '/admin/issuers', { name: 'Rotating Academy' }, ADMIN_TOKEN)).body;
+  const rotating = { ed: '', p256: '' };
+  for (const keyType of ['Ed25519', 'P-256'] as const) {
+    rotating[keyType === 'Ed25519' ? 'ed' : 'p256'] = (await post(eu, '/1.0/create?method=isthmus', { options: { keyType, verificationMethodType: 'Multikey' } }, tenant.apiKey)).body.didState.did;
+  }
+  rotation.honest = (await post(eu, '/credentials/issue', { credential: credentialFor(rotating.ed), options: { format: 'ldp_vc', cryptosuite: 'eddsa-rdfc-2022' } }, tenant.apiKey)).body.verifiableCredential;
+  const sdBase = (await post(eu, '/credentials/issue', { credential: credentialFor(rotating.p256), options: { format: 'ldp_vc', cryptosuite: 'ecdsa-sd-2023' } }, tenant.apiKey)).body.verifiableCredential;
+  const oldKey = await net.eu.app.get(RegistrarService).assertionKey({ id: tenant.id, name: '' }, rotating.ed);
+  for (const did of Object.values(rotating)) {
+    const x = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x;
+    const update = { did, didDocumentOperation: ['setDidDocument'], didDocument: [{ verificationMethod: [{ id: '#key-1', type: 'JsonWebKey', publicKeyJwk: { kty: 'OKP', crv: 'Ed25519', x } }], assertionMethod: ['#key-1'] }] };
+    expect((await post(eu, '/1.0/update', update, tenant.apiKey)).status).toBe(200);
+  }
+  rotation.derived = await derive({ verifiableCredential: sdBase, suite: new DataIntegrityProof({ cryptosuite: createDiscloseCryptosuite({ selectivePointers: ['/credentialSubject/name'] }) }), documentLoader: httpLoader(eu) });
+  const forgedAt = { ...credentialFor(rotating.ed), id: 'urn:uuid:forged', validFrom: '2026-01-01T00:00:00Z' };
+  rotation.forged = await secure(forgedAt, 'eddsa-rdfc-2022', keySigner(oldKey.kid, oldKey.alg, oldKey.key), net.eu.app.get(DocumentLoaderService).loader());
   const size = Number((await (await fetch(`${eu}/ledger/eu/checkpoint`)).text()).split('\n')[1]);
   await waitFor(async () => (await logStatus(net.ap, 'eu')).acceptedSize >= size, 'ap to hold eu log');
 }, 120_000);
@@ -229,6 +251,17 @@ describe('verified in ap with eu stopped', () => {
     const replayed = await post(net.ap.url!, '/presentations/verify', { verifiablePresentation: presentation, options: { challenge: 'another', domain: 'https://verifier.example' } });
     expect(replayed.status).toBe(400);
     expect(failed(replayed.body)).toContain('holder-binding');
+  });
+
+  it('key rotation: credentials anchored before the key left verify (derived ones too); one forged with the old key after fails', async () => {
+    for (const vc of [rotation.honest, rotation.derived]) {
+      const result = await verifyIn('ap', vc);
+      expect(result.status, JSON.stringify(result.body.errors)).toBe(200);
+      expect(result.body.checks.find((c: { check: string }) => c.check === 'signature').detail).toMatch(/anchored at log eu index \d+ before that/);
+    }
+    const forged = await verifyIn('ap', rotation.forged);
+    expect(forged.status).toBe(400);
+    expect(forged.body.errors).toEqual([expect.objectContaining({ check: 'signature', detail: expect.stringContaining("no longer the issuer's") })]);
   });
 
   it('a DID the loader does not resolve is a failed check naming it, never a fetch', async () => {
