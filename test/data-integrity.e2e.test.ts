@@ -6,6 +6,7 @@ import { cryptosuite as eddsaRdfc } from '@digitalbazaar/eddsa-rdfc-2022-cryptos
 import { cryptosuite as ecdsaRdfc } from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
 import { createVerifyCryptosuite as jcsVerify } from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
 import { createConfirmCryptosuite, createDiscloseCryptosuite } from '@digitalbazaar/ecdsa-sd-2023-cryptosuite';
+import { createDiscloseCryptosuite as bbsDisclose, createVerifyCryptosuite as bbsVerify } from '@digitalbazaar/bbs-2023-cryptosuite';
 import { checkStatus } from '@digitalbazaar/vc-bitstring-status-list';
 import { derive, issue, signPresentation, createPresentation, verifyCredential, type DocumentLoader } from '@digitalbazaar/vc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +34,7 @@ let statusListChecked: { verified: boolean; results?: { verified: boolean; statu
 let statusListContentType: string | null;
 let statusListJwtType: string | null;
 const rotation: { honest?: any; derived?: any; forged?: any } = {};
+const bbs: { did?: string; base?: any; derived?: any } = {};
 
 const SUITES = ['eddsa-rdfc-2022', 'eddsa-jcs-2022', 'ecdsa-rdfc-2019', 'ecdsa-sd-2023'] as const;
 const LIBRARY_SUITES: Record<string, () => object> = {
@@ -118,6 +120,12 @@ beforeAll(async () => {
     challenge: 'n-0S6_WzA2Mj',
     domain: 'https://verifier.example',
   });
+  // bbs-2023: a DID with a BLS12-381 G2 key beside its Ed25519 one; the holder derives with the library.
+  bbs.did = (await post(eu, '/1.0/create?method=isthmus', { options: { keyType: 'Bls12381G2', verificationMethodType: 'Multikey' } }, apiKey)).body.didState.did;
+  const bbsIssued = await post(eu, '/credentials/issue', { credential: credentialFor(bbs.did!), options: { format: 'ldp_vc', cryptosuite: 'bbs-2023', status: ['revocation'], mandatoryPointers: ['/credentialSubject/name'] } }, apiKey);
+  expect(bbsIssued.status, JSON.stringify(bbsIssued.body)).toBe(201);
+  bbs.base = bbsIssued.body.verifiableCredential;
+  bbs.derived = await derive({ verifiableCredential: bbs.base, suite: new DataIntegrityProof({ cryptosuite: bbsDisclose({ selectivePointers: ['/credentialSubject/id'] }) }), documentLoader: httpLoader(eu) });
   // Key rotation: credentials issued before, the key rotated out, a credential forged with it after.
   const tenant = (await post(eu, '/admin/issuers', { name: 'Rotating Academy' }, ADMIN_TOKEN)).body;
   const rotating = { ed: '', p256: '' };
@@ -215,10 +223,24 @@ describe('verified in ap with eu stopped', () => {
     expect(failed(result.body)).toEqual(['status:revocation']);
   });
 
+  it('a derived bbs-2023 credential discloses the subset and verifies, with us and with @digitalbazaar/vc; tampered, it fails', async () => {
+    expect(bbs.base.proof).toMatchObject({ cryptosuite: 'bbs-2023', verificationMethod: `${bbs.did}#key-2` });
+    expect(bbs.derived.credentialSubject).toEqual({ id: expect.any(String), name: 'Qwertz' });
+    const result = await verifyIn('ap', bbs.derived);
+    expect(result.status, JSON.stringify(result.body.errors)).toBe(200);
+    expect(result.body.checks.map((c: { check: string }) => c.check)).toContain('status:revocation');
+    const library = await verifyCredential({ credential: bbs.derived, suite: new DataIntegrityProof({ cryptosuite: bbsVerify() }), documentLoader: httpLoader(net.ap.url!), checkStatus: async () => ({ verified: true }) });
+    expect(library.verified, library.error?.message).toBe(true);
+    const tampered = structuredClone(bbs.derived);
+    tampered.credentialSubject.name = 'Asdfgh';
+    expect(failed((await verifyIn('ap', tampered)).body)).toContain('signature');
+  });
+
   it('a derived ecdsa-sd-2023 credential discloses the subset and verifies', async () => {
     expect(derived.credentialSubject).toEqual({ id: expect.any(String), name: 'Qwertz' }); // name is mandatory; description withheld
     const result = await verifyIn('ap', derived);
     expect(result.status, JSON.stringify(result.body.errors)).toBe(200);
+    expect(result.body.checks.map((c: { check: string }) => c.check)).toContain('status:revocation'); // status stays mandatory
     expect(result.body.credential.credentialSubject).not.toHaveProperty('description');
   });
 

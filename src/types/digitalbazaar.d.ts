@@ -90,10 +90,11 @@ declare module '@digitalbazaar/ecdsa-multikey' {
   export function from(key: Record<string, unknown>): Promise<EcdsaKeyPair>;
 }
 declare module '@digitalbazaar/bls12-381-multikey' {
-  export type BlsKeyPair = import('@digitalbazaar/vc').MultikeyPair;
+  export type BlsKeyPair = import('@digitalbazaar/vc').MultikeyPair & { publicKey: Uint8Array; secretKey?: Uint8Array };
   export const ALGORITHMS: { BBS_BLS12381_SHA256: string; BBS_BLS12381_SHAKE256: string };
   export function generateBbsKeyPair(options: { algorithm: string; id?: string; controller?: string; seed?: Uint8Array }): Promise<BlsKeyPair>;
   export function from(key: Record<string, unknown>): Promise<BlsKeyPair>;
+  export function fromRaw(options: { algorithm: string; secretKey?: Uint8Array; publicKey: Uint8Array }): Promise<BlsKeyPair>;
 }
 
 // JSON-LD context packages: URL → context document.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { didKeyDocument } from '../did/key-jwk-documents.js';
-import { asMultikey, isBls12381G2Multikey, multikeyView, routeDocumentUrl } from './data-integrity-loader.js';
+import { isBls12381G2Multikey } from '../did/keys.js';
+import { asMultikey, multikeyView, routeDocumentUrl } from './data-integrity-loader.js';
 
 const BASES = ['https://eu.example/status-lists/', 'https://ap.example/status-lists/'];
 

@@ -2,8 +2,7 @@ import { contexts as credentialContexts } from '@digitalbazaar/credentials-conte
 import { contexts as dataIntegrityContexts } from '@digitalbazaar/data-integrity-context';
 import { contexts as multikeyContexts } from '@digitalbazaar/multikey-context';
 import { contexts as didContexts } from 'did-context';
-import { base58 } from '@scure/base';
-import { parseMultikey, validatePublicJwk } from '../did/keys.js';
+import { bls12381G2Multikey, isBls12381G2Multikey, parseMultikey, validatePublicJwk } from '../did/keys.js';
 
 /**
  * What the Data Integrity document loader may answer (docs/data-integrity.md): the JSON-LD
@@ -53,12 +52,15 @@ type DocumentView = { id: string; verificationMethod?: MethodView[]; assertionMe
 /** A verification method as a Multikey (JsonWebKey methods converted), or undefined when its key is not one we take. */
 export function asMultikey(method: MethodView, controller: string): Record<string, unknown> | undefined {
   let publicKeyMultibase: string;
+  const jwk = method.publicKeyJwk as { crv?: unknown; x?: unknown } | undefined;
+  // Key tenure's thumbprint form of a BLS12-381 G2 key (the DID documents list it as a Multikey).
+  if (jwk?.crv === 'Bls12381G2' && typeof jwk.x === 'string') method = { ...method, publicKeyJwk: undefined, publicKeyMultibase: bls12381G2Multikey(Buffer.from(jwk.x, 'base64url')) };
   try {
     publicKeyMultibase = method.publicKeyJwk !== undefined ? validatePublicJwk(method.publicKeyJwk).multibase : parseMultikey(method.publicKeyMultibase).multibase;
   } catch {
     // BLS12-381 G2 Multikeys (bbs-2023) are passed through as they are; the library checks them.
     if (!isBls12381G2Multikey(method.publicKeyMultibase)) return undefined;
-    publicKeyMultibase = method.publicKeyMultibase;
+    publicKeyMultibase = method.publicKeyMultibase as string;
   }
   const id = method.id.startsWith('#') ? `${controller}${method.id}` : method.id;
   return { '@context': MULTIKEY_CONTEXT, id, type: 'Multikey', controller, publicKeyMultibase };
@@ -93,15 +95,4 @@ export function multikeyView(document: DocumentView, fragment: string | undefine
     assertionMethod: assertionMethod.filter((id) => methods.has(id)),
     authentication: authentication.filter((id) => methods.has(id)),
   };
-}
-
-/** A BLS12-381 G2 public key as a Multikey: multicodec 0xeb01 and the 96-byte compressed point. */
-export function isBls12381G2Multikey(value: unknown): value is string {
-  if (typeof value !== 'string' || !value.startsWith('z')) return false;
-  try {
-    const bytes = base58.decode(value.slice(1));
-    return bytes.length === 98 && bytes[0] === 0xeb && bytes[1] === 0x01;
-  } catch {
-    return false;
-  }
 }

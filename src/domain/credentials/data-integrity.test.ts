@@ -29,6 +29,7 @@ describe('mandatory pointers', () => {
 
   it('add issuer, type and dates, and refuse pointers that name nothing', () => {
     expect(mandatoryPointersFor(credential, ['/credentialSubject/degree'])).toEqual(['/issuer', '/type', '/validFrom', '/credentialSubject/degree']);
+    expect(mandatoryPointersFor(credential, [], ['credentialStatus'])).toEqual(['/issuer', '/type', '/validFrom', '/credentialStatus']); // status entries the service appends
     try {
       mandatoryPointersFor(credential, ['/credentialSubject/shoeSize', 'x']);
       expect.unreachable();

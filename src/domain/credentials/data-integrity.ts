@@ -69,16 +69,17 @@ const ALWAYS_MANDATORY = ['issuer', 'type', 'validFrom', 'validUntil', 'credenti
 /**
  * The mandatory pointers a selective-disclosure proof is made with: the issuer's
  * (options.mandatoryPointers, each a JSON pointer naming a value of the credential: 400
- * otherwise) and the always-mandatory members present.
+ * otherwise) and the always-mandatory members present, or to be added before signing (`added`:
+ * credentialStatus when the service appends status entries).
  */
-export function mandatoryPointersFor(credential: Record<string, unknown>, requested: readonly string[] | undefined): string[] {
+export function mandatoryPointersFor(credential: Record<string, unknown>, requested: readonly string[] | undefined, added: readonly string[] = []): string[] {
   const errors: { pointer: string; detail: string }[] = [];
   (requested ?? []).forEach((pointer, i) => {
     if (typeof pointer !== 'string' || !pointer.startsWith('/')) errors.push({ pointer: `/options/mandatoryPointers/${i}`, detail: 'must be a JSON pointer into the credential, like /credentialSubject/degree' });
     else if (!pointerResolves(credential, pointer)) errors.push({ pointer: `/options/mandatoryPointers/${i}`, detail: `${pointer} names no value of the credential` });
   });
   if (errors.length > 0) throw new InvalidInputError(`options.mandatoryPointers: ${errors.map((e) => e.detail).join('; ')}`, { errors });
-  const always = ALWAYS_MANDATORY.filter((member) => credential[member] !== undefined).map((member) => `/${member}`);
+  const always = ALWAYS_MANDATORY.filter((member) => credential[member] !== undefined || added.includes(member)).map((member) => `/${member}`);
   return [...new Set([...always, ...(requested ?? [])])];
 }
 

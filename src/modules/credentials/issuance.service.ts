@@ -23,10 +23,11 @@ import type { RecordedSlot } from './credential-status.service.js';
 import { IssuanceAnchors } from './issuance-anchors.js';
 import { SchemaRegistry } from './schema-registry.js';
 import { DataIntegrityIssuer } from './data-integrity-issuer.js';
-import { suiteAlgorithms } from '../data-integrity/suites.js';
 import type { IssueRequestDto, IssueResponseDto } from './dto/credentials.dto.js';
 
 const IMPLEMENTED = ['vc+jwt', 'jwt_vc_json', 'vc+sd-jwt', 'dc+sd-jwt', 'ldp_vc'];
+/** ldp_vc signs with a Data Integrity signer: no JOSE key is read. */
+const NO_JOSE_KEY = { kid: '', alg: 'EdDSA' as JoseAlgorithm, key: undefined as unknown as KeyObject };
 
 /** Secures VCDM 2.0 credentials with keys the issuer's DIDs hold in this region. */
 @Injectable()
@@ -89,8 +90,9 @@ export class IssuanceService {
       throw new InvalidInputError(`a ${format} credential has one subject (its sub claim)`, { errors: [{ pointer: '/credential/credentialSubject', detail: 'one subject only' }] });
     }
     const plan = format === 'ldp_vc' ? this.dataIntegrity.plan(credential, request.options) : undefined;
-    // ldp_vc signs with an assertion key of its cryptosuite's type; the others with the first one.
-    const { kid, alg, key } = await this.registrar.assertionKey(issuer, did, plan && suiteAlgorithms(plan.suite));
+    // ldp_vc signs with an assertion key of its cryptosuite's type (a DI signer); the others with the first one.
+    const diSigner = plan && (await this.dataIntegrity.signer(issuer, did, plan));
+    const { kid, alg, key } = diSigner ? NO_JOSE_KEY : await this.registrar.assertionKey(issuer, did);
     const id = credential.id ?? `urn:uuid:${randomUUID()}`;
     if (await this.records.exists(id)) throw new ConflictError(`a credential with id ${id} was already issued here; ids are unique`);
     // iat (a NumericDate with milliseconds) records when it was signed, so verifiers resolve
@@ -135,7 +137,7 @@ export class IssuanceService {
     let digest: string | undefined;
     if (plan) {
       // W3C Data Integrity: the credential with an embedded proof (docs/data-integrity.md).
-      ({ credential: secured, digest } = await this.dataIntegrity.sign({ kid, alg, key }, { ...credential, ...credentialStatus, id }, plan));
+      ({ credential: secured, digest } = await this.dataIntegrity.sign(diSigner!, { ...credential, ...credentialStatus, id }, plan));
       token = JSON.stringify(secured);
     } else if (format === 'vc+jwt' || format === 'jwt_vc_json') {
       const [payload, header] =

@@ -9,14 +9,14 @@ import type { DataSource } from 'typeorm';
 import type { RegionConfig } from '../../config/config.js';
 import { REGION_CONFIG } from '../../config/config.module.js';
 import { ConflictError, DomainError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
-import { operationHash, parseMultikey, type DidOperation } from '../../domain/did/index.js';
+import { isBls12381G2Multikey, jwkOfMethod, operationHash, type DidOperation } from '../../domain/did/index.js';
 import { SecretBox } from '../../domain/keys/secret-box.js';
 import { jwkThumbprint } from '../../domain/keys/thumbprint.js';
 import { editDocument, type DocumentOperation, type EditableDocument } from '../../domain/registrar/document-edit.js';
 import { ProblemException, problemType } from '../../common/problem.js';
 import type { IssuerPrincipal } from '../auth/issuer.guard.js';
 import type { JoseAlgorithm } from '../../domain/keys/ecdsa.js';
-import { algorithmOfKeyType, KMS_NAME, NodeCryptoKms, publicJwkOf } from '../keys/node-crypto-kms.js';
+import { algorithmOfKeyType, BBS_KEY_TYPE, keyThumbprint, KMS_NAME, NodeCryptoKms, type BbsKeyMaterial } from '../keys/node-crypto-kms.js';
 import { DidStore, KeyStore } from '../keys/veramo-stores.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import type { CreateDidRequestDto, DeactivateDidRequestDto, UpdateDidRequestDto } from './dto/registrar.dto.js';
@@ -112,15 +112,15 @@ export class RegistrarService {
   async assertionKey(issuer: IssuerPrincipal, did: string, accepts?: readonly JoseAlgorithm[]): Promise<{ kid: string; alg: JoseAlgorithm; key: KeyObject }> {
     await this.activeOwned(issuer, did, 'it can no longer sign credentials or status lists');
     const resolved = await this.resolver.resolve(did);
-    const document = resolved.didDocument as { assertionMethod?: string[]; verificationMethod?: { id: string; publicKeyJwk?: Record<string, unknown>; publicKeyMultibase?: string }[] } | null;
+    const document = resolved.didDocument as { assertionMethod?: string[]; verificationMethod?: { id: string; type: string; publicKeyJwk?: Record<string, unknown>; publicKeyMultibase?: string }[] } | null;
     if (!document) throw new ConflictError(`${did} has no current document`);
     const identifier = await this.dids.getDID({ did });
     for (const methodId of document.assertionMethod ?? []) {
       const method = document.verificationMethod?.find((m) => m.id === methodId);
       // The key is its material (RFC 7638 thumbprint): x alone does not name a P-256 key.
-      const jwk = method?.publicKeyJwk ?? (method?.publicKeyMultibase ? parseMultikey(method.publicKeyMultibase).jwk : undefined);
-      const thumbprint = jwk === undefined ? undefined : jwkThumbprint(jwk);
-      const held = thumbprint === undefined ? undefined : identifier.keys.find((k) => jwkThumbprint(publicJwkOf(k)) === thumbprint);
+      const thumbprint = method === undefined ? undefined : jwkThumbprint(jwkOfMethod(method as Parameters<typeof jwkOfMethod>[0]));
+      const held = thumbprint === undefined ? undefined : identifier.keys.find((k) => keyThumbprint(k) === thumbprint);
+      if (held?.type === BBS_KEY_TYPE) continue; // bbs-2023 only: bbsKey
       if (held) {
         const { type, key } = await this.kms.privateKey(held.kid);
         if (accepts && !accepts.includes(algorithmOfKeyType(type))) continue;
@@ -128,6 +128,24 @@ export class RegistrarService {
       }
     }
     throw new ConflictError(`${did} lists no assertion method whose key this region holds${accepts ? ` of type ${accepts.join(' or ')}` : ''}`);
+  }
+
+  /**
+   * The BLS12-381 G2 key to sign bbs-2023 proofs with as `did` (docs/data-integrity.md): one this
+   * region holds for an assertion method of the DID's current document. Only the owning tenant gets it.
+   */
+  async bbsKey(issuer: IssuerPrincipal, did: string): Promise<{ kid: string; bbs: BbsKeyMaterial }> {
+    await this.activeOwned(issuer, did, 'it can no longer sign credentials');
+    const document = (await this.resolver.resolve(did)).didDocument as { assertionMethod?: string[]; verificationMethod?: { id: string; publicKeyMultibase?: string }[] } | null;
+    const identifier = await this.dids.getDID({ did });
+    for (const methodId of document?.assertionMethod ?? []) {
+      const method = document?.verificationMethod?.find((m) => m.id === methodId);
+      if (!method || !isBls12381G2Multikey(method.publicKeyMultibase)) continue;
+      const thumbprint = jwkThumbprint(jwkOfMethod({ ...method, type: 'Multikey' } as Parameters<typeof jwkOfMethod>[0]));
+      const held = identifier.keys.find((k) => k.type === BBS_KEY_TYPE && keyThumbprint(k) === thumbprint);
+      if (held) return { kid: methodId, bbs: await this.kms.bbsKey(held.kid) };
+    }
+    throw new ConflictError(`${did} lists no BLS12-381 G2 assertion method whose key this region holds: create one with options.keyType Bls12381G2`);
   }
 
   /**

@@ -4,8 +4,8 @@ import { Type } from 'class-transformer';
 export class CreateOptionsDto {
   /** Key type of the DID's signing key `#key-1`. */
   @IsOptional()
-  @IsIn(['Ed25519', 'P-256', 'P-384'])
-  keyType?: 'Ed25519' | 'P-256' | 'P-384';
+  @IsIn(['Ed25519', 'P-256', 'P-384', 'Bls12381G2'])
+  keyType?: 'Ed25519' | 'P-256' | 'P-384' | 'Bls12381G2';
 
   /** How the signing key is written in the document: JsonWebKey (default) or Multikey (did-jwt and Data Integrity verifiers expect it). */
   @IsOptional()
