@@ -192,6 +192,13 @@ describe('Data Integrity credentials issued in eu', () => {
     expect((await ask('ecdsa-sd-2023', ['/credentialSubject/name'])).status).toBe(201);
   });
 
+  it('a context the service does not ship is a 400 naming it (never fetched)', async () => {
+    const credential = { ...credentialFor(edDid), '@context': ['https://www.w3.org/ns/credentials/v2', 'https://example.com/contexts/degree.jsonld'] };
+    const refused = await post(net.eu.url!, '/credentials/issue', { credential, options: { format: 'ldp_vc', cryptosuite: 'eddsa-rdfc-2022' } }, apiKey);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0]).toEqual({ pointer: '/credential/@context', detail: expect.stringContaining('https://example.com/contexts/degree.jsonld') });
+  });
+
   it('refuses an unknown cryptosuite naming the allowed ones, and mandatoryPointers without a selective suite', async () => {
     const unknown = await post(net.eu.url!, '/credentials/issue', { credential: credentialFor(edDid), options: { format: 'ldp_vc', cryptosuite: 'rsa-2018' } }, apiKey);
     expect(unknown.status).toBe(400);

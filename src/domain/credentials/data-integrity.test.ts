@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anchoredSignature, coversPointer, dataIntegrityDigest, isBaseProof, mandatoryPointersFor, pointerResolves, readProof, requireCryptosuite, safeModeError, safeModeProblem, withholdableClaims } from './data-integrity.js';
+import { anchoredSignature, coversPointer, dataIntegrityDigest, isBaseProof, jsonLdError, mandatoryPointersFor, pointerResolves, readProof, requireCryptosuite, safeModeError, safeModeProblem, withholdableClaims } from './data-integrity.js';
 import { InvalidInputError } from '../errors.js';
 
 const credential = {
@@ -62,6 +62,15 @@ describe('JSON-LD safe mode', () => {
     expect(error.message).toContain('"shoeSize"');
     expect(error.message).toContain('undefined-terms/v2');
     expect((error.details?.errors as { pointer: string }[]).map((e) => e.pointer)).toEqual(['/credential/credentialSubject/0/shoeSize', '/credential/credentialSubject/1/shoeSize']);
+  });
+
+  it('maps the other JSON-LD refusals to a 400: a context not shipped names its URL', () => {
+    const notShipped = jsonLdError(Object.assign(new Error('Dereferencing a URL did not result in a valid JSON-LD object.'), { name: 'jsonld.InvalidUrl', details: { code: 'loading remote context failed', url: 'https://example.com/ctx' } }));
+    expect(notShipped?.message).toContain('https://example.com/ctx is not one this service ships');
+    expect((notShipped?.details?.errors as { pointer: string }[])[0]!.pointer).toBe('/credential/@context');
+    const syntax = jsonLdError(Object.assign(new Error('Invalid JSON-LD syntax; "@id" value must a string.'), { name: 'jsonld.SyntaxError', details: { code: 'invalid @id value' } }));
+    expect(syntax?.message).toContain('invalid @id value');
+    expect(jsonLdError(new TypeError('x'))).toBeUndefined();
   });
 
   it('leaves other errors alone', () => {

@@ -144,6 +144,20 @@ export function safeModeError(problem: SafeModeProblem, credential: unknown): In
   return new InvalidInputError(`JSON-LD safe mode: ${detail}`, { errors });
 }
 
+/**
+ * Any other JSON-LD refusal at issuance (a context that is not shipped, bad JSON-LD syntax, an
+ * unsupported @version) as a 400 naming what jsonld reported; undefined for other errors.
+ */
+export function jsonLdError(error: unknown): InvalidInputError | undefined {
+  const { name, message, details } = (error ?? {}) as { name?: unknown; message?: unknown; details?: { code?: unknown; url?: unknown } };
+  if (typeof name !== 'string' || !name.startsWith('jsonld.')) return undefined;
+  const url = typeof details?.url === 'string' ? details.url : undefined;
+  const detail = url
+    ? `the context ${url} is not one this service ships, and documents are never fetched: use the shipped contexts (docs/data-integrity.md) or an inline context`
+    : `${typeof details?.code === 'string' ? details.code : name}: ${typeof message === 'string' ? message : 'not valid JSON-LD'}`;
+  return new InvalidInputError(`the credential cannot be processed as JSON-LD: ${detail}`, { errors: [{ pointer: url ? '/credential/@context' : '/credential', detail }] });
+}
+
 /** A Data Integrity proof as a credential or presentation carries it. */
 export interface DataIntegrityProofView {
   readonly type: string;

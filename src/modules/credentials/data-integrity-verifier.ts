@@ -127,7 +127,12 @@ export class DataIntegrityVerifier {
       checkStatus: statusChecked,
     });
     if (!result.presentationResult?.verified) return { ok: false, check: 'holder-binding', problem: `${proof.cryptosuite} proof by ${proof.verificationMethod}: ${whyNot(result.presentationResult ?? result)}` };
-    const jwk = (method.publicKeyJwk ? validatePublicJwk(method.publicKeyJwk).jwk : parseMultikey(method.publicKeyMultibase).jwk) as JWK;
+    let jwk: JWK;
+    try {
+      jwk = (method.publicKeyJwk ? validatePublicJwk(method.publicKeyJwk).jwk : parseMultikey(method.publicKeyMultibase).jwk) as JWK;
+    } catch (error) {
+      return { ok: false, check: 'holder-binding', problem: `${method.id}: ${(error as Error).message}` };
+    }
     return { ok: true, did, methodId: method.id, detail: proof.cryptosuite, jwk, proof };
   }
 }

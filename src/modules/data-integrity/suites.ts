@@ -6,7 +6,7 @@ import { createConfirmCryptosuite as ecdsaSdConfirm, createSignCryptosuite as ec
 import { createSignCryptosuite as jcsSign, createVerifyCryptosuite as jcsVerify } from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
 import { cryptosuite as eddsaRdfc } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import { issue, type Cryptosuite as SuiteObject, type DiSigner, type DocumentLoader } from '@digitalbazaar/vc';
-import { safeModeError, safeModeProblem, SUITE_CURVES, type Cryptosuite } from '../../domain/credentials/data-integrity.js';
+import { jsonLdError, safeModeError, safeModeProblem, SUITE_CURVES, type Cryptosuite } from '../../domain/credentials/data-integrity.js';
 import { signJoseBytes, type JoseAlgorithm } from '../../domain/keys/ecdsa.js';
 
 /** The cryptosuite object that signs with `suite` (selective suites: with these mandatory pointers). */
@@ -62,7 +62,7 @@ export async function secure(document: Record<string, unknown>, suite: Cryptosui
   } catch (error) {
     const problem = safeModeProblem(error);
     if (problem) throw safeModeError(problem, document);
-    throw error;
+    throw jsonLdError(error) ?? error;
   }
 }
 
