@@ -1,4 +1,4 @@
-import { createECDH, createPrivateKey, createPublicKey, ECDH, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createECDH, createHash, createPrivateKey, createPublicKey, ECDH, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import type { IKey, ManagedKeyInfo, MinimalImportableKey, TKeyType } from '@veramo/core-types';
 import { AbstractKeyManagementSystem } from '@veramo/key-manager';
 import { ALGORITHMS as BBS_ALGORITHMS, generateBbsKeyPair } from '@digitalbazaar/bls12-381-multikey';
@@ -198,7 +198,9 @@ function ecFromScalar(alg: 'ES256' | 'ES384', d: Buffer): KeyObject {
 
 function bbsInfo(bbs: BbsKeyMaterial): ManagedKeyInfo {
   const publicKeyHex = Buffer.from(bbs.publicKey).toString('hex');
-  return { kid: publicKeyHex, kms: KMS_NAME, type: BBS_KEY_TYPE, publicKeyHex, meta: { algorithms: ['BBS-BLS12-381-SHA-256'] } };
+  // The 192 hex characters of a G2 key do not fit the key stores' 100-character ids: its SHA-256 names it.
+  const kid = `bbs-${createHash('sha256').update(bbs.publicKey).digest('hex')}`;
+  return { kid, kms: KMS_NAME, type: BBS_KEY_TYPE, publicKeyHex, meta: { algorithms: ['BBS-BLS12-381-SHA-256'] } };
 }
 
 /** A Veramo key's identity (RFC 7638 thumbprint of its public JWK; a BBS key's of its thumbprint form, as key tenure takes it). */
