@@ -35,6 +35,7 @@ let statusListContentType: string | null;
 let statusListJwtType: string | null;
 const rotation: { honest?: any; derived?: any; forged?: any } = {};
 const bbs: { did?: string; base?: any; derived?: any } = {};
+let p384: any;
 
 const SUITES = ['eddsa-rdfc-2022', 'eddsa-jcs-2022', 'ecdsa-rdfc-2019', 'ecdsa-sd-2023'] as const;
 const LIBRARY_SUITES: Record<string, () => object> = {
@@ -120,6 +121,9 @@ beforeAll(async () => {
     challenge: 'n-0S6_WzA2Mj',
     domain: 'https://verifier.example',
   });
+  // ecdsa-rdfc-2019 with a P-384 key (SHA-384 throughout).
+  const p384Did = (await post(eu, '/1.0/create?method=isthmus', { options: { keyType: 'P-384' } }, apiKey)).body.didState.did;
+  p384 = (await post(eu, '/credentials/issue', { credential: credentialFor(p384Did), options: { format: 'ldp_vc', cryptosuite: 'ecdsa-rdfc-2019' } }, apiKey)).body.verifiableCredential;
   // bbs-2023: a DID with a BLS12-381 G2 key beside its Ed25519 one; the holder derives with the library.
   bbs.did = (await post(eu, '/1.0/create?method=isthmus', { options: { keyType: 'Bls12381G2', verificationMethodType: 'Multikey' } }, apiKey)).body.didState.did;
   const bbsIssued = await post(eu, '/credentials/issue', { credential: credentialFor(bbs.did!), options: { format: 'ldp_vc', cryptosuite: 'bbs-2023', status: ['revocation'], mandatoryPointers: ['/credentialSubject/name'] } }, apiKey);
@@ -222,6 +226,14 @@ describe('verified in ap with eu stopped', () => {
       expect(result.body.checks.map((c: { check: string }) => c.check)).toEqual(expect.arrayContaining(['format', 'signature', 'data-model', 'issuer', 'validity', 'issuer-active', 'status:revocation', 'issuer-accreditation']));
       expect(result.body.credential.credentialSubject.description).toBe('MSc in Hydraulics');
     }
+  });
+
+  it('ecdsa-rdfc-2019 with a P-384 key (a JsonWebKey method) verifies; tampered, it fails', async () => {
+    expect(p384.proof.cryptosuite).toBe('ecdsa-rdfc-2019');
+    const result = await verifyIn('ap', p384);
+    expect(result.status, JSON.stringify(result.body.errors)).toBe(200);
+    const tampered = { ...p384, validFrom: '2025-06-01T00:00:00Z' };
+    expect(failed((await verifyIn('ap', tampered)).body)).toContain('signature');
   });
 
   it('a revoked one fails status', async () => {
