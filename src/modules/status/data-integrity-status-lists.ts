@@ -35,7 +35,7 @@ export class DataIntegrityStatusLists implements OnModuleInit {
     this.documents.serveStatusLists(async (id) => (await this.latest(id).catch(() => undefined))?.document);
   }
 
-  /** The newest version's DI form, or undefined when this region cannot give one (a token list, another region's list). */
+  /** The newest version's DI form, or undefined when this region cannot give one (a token list, another region's list, an issuer that cannot sign). */
   async latest(id: string): Promise<DataIntegrityList | undefined> {
     const served = await this.reader.latest(id);
     if (served.format !== 'vc+jwt') return undefined;
@@ -47,7 +47,8 @@ export class DataIntegrityStatusLists implements OnModuleInit {
       this.signed.set(key, signing);
       signing.catch(() => this.signed.delete(key));
     }
-    return signing;
+    // A list whose issuer can no longer sign here (deactivated, key gone) has no DI form: the JWT is served.
+    return signing.catch(() => undefined);
   }
 
   private async sign(id: string, served: ServedList): Promise<DataIntegrityList | undefined> {
