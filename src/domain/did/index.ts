@@ -1,4 +1,7 @@
 export {
+  bls12381G2Multikey,
+  isBls12381G2Multikey,
+  parseBls12381G2Multikey,
   didKeyFromPublicKey,
   parseDidKey,
   parseMultikey,
@@ -43,4 +46,4 @@ export {
 } from './chain.js';
 export { isIsthmusDid, parseDid, parseDidUrl, type ParsedDid, type ParsedDidUrl } from './did-url.js';
 export { didJwkDocument, didKeyDocument } from './key-jwk-documents.js';
-export { assertionKeysOf, assertionMethodsOf, decideKeyRule, keyVersions, type KeyRule, type KeyVerdict, type KeyVersion, type LedgerPosition } from './key-tenure.js';
+export { assertionKeysOf, assertionMethodsOf, jwkOfMethod, decideKeyRule, keyVersions, type KeyRule, type KeyVerdict, type KeyVersion, type LedgerPosition } from './key-tenure.js';

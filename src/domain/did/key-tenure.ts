@@ -1,6 +1,6 @@
 import { jwkThumbprint } from '../keys/thumbprint.js';
 import type { ChainItem, FoldedDid } from './chain.js';
-import { parseMultikey } from './keys.js';
+import { isBls12381G2Multikey, parseBls12381G2Multikey, parseMultikey } from './keys.js';
 import type { OperationDocument } from './operation.js';
 
 /** Where an entry sits on a log: entries of one log are totally ordered by index. */
@@ -16,9 +16,11 @@ export interface KeyVersion extends LedgerPosition {
   readonly assertionKeys: ReadonlyMap<string, readonly string[]>;
 }
 
-/** The public JWK of an operation-document method (JsonWebKey or Multikey). */
-function jwkOfMethod(method: OperationDocument['verificationMethod'][number]): Record<string, unknown> {
-  return method.publicKeyJwk ?? (parseMultikey(method.publicKeyMultibase).jwk as Record<string, unknown>);
+/** The public JWK of an operation-document method (JsonWebKey or Multikey; for BLS12-381 G2 its thumbprint form). */
+export function jwkOfMethod(method: OperationDocument['verificationMethod'][number]): Record<string, unknown> {
+  if (method.publicKeyJwk) return method.publicKeyJwk;
+  // BLS12-381 G2 (bbs-2023): a key of its own kind, with tenure like any other.
+  return (isBls12381G2Multikey(method.publicKeyMultibase) ? parseBls12381G2Multikey(method.publicKeyMultibase).jwk : parseMultikey(method.publicKeyMultibase).jwk) as Record<string, unknown>;
 }
 
 /** The assertion methods of an operation document with their public JWKs and thumbprints. */

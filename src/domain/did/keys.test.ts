@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ed25519DidKey, p256DidKey } from '../../../test/support/independent.js';
 import { InvalidKeyError } from '../errors.js';
 import { ed25519FromSeed } from '../keys/ed25519.js';
-import { didKeyFromPublicKey, parseDidKey, parseMultikey, validatePublicJwk } from './keys.js';
+import { bls12381G2Multikey, didKeyFromPublicKey, isBls12381G2Multikey, parseBls12381G2Multikey, parseDidKey, parseMultikey, validatePublicJwk } from './keys.js';
 
 const vectors = JSON.parse(readFileSync(new URL('../../../test/vectors/did/did-key.json', import.meta.url), 'utf8')) as {
   ed25519: { seedHex: string; did: string; publicKeyBase58: string }[];
@@ -193,5 +193,23 @@ describe('P-384 keys (ES384): JWK, Multikey p384-pub (0x1201), did:key', () => {
     expect(() => parseMultikey(`z${base58.encode(new Uint8Array([0x81, 0x24, 4, ...new Uint8Array(48)]))}`)).toThrow(/49-byte compressed point/);
     // an x at or above the field prime is no point
     expect(() => parseMultikey(`z${base58.encode(new Uint8Array([0x81, 0x24, 2, ...new Uint8Array(48).fill(0xff)]))}`)).toThrow(/not a point on the P-384 curve/);
+  });
+});
+
+describe('BLS12-381 G2 Multikeys (bbs-2023)', () => {
+  const point = Buffer.alloc(96, 0x11);
+  point[0] = 0xa1; // the compression flag set
+  const multibase = bls12381G2Multikey(point);
+
+  it('round-trip, with the thumbprint form key tenure uses', () => {
+    expect(isBls12381G2Multikey(multibase)).toBe(true);
+    expect(isBls12381G2Multikey('z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK')).toBe(false);
+    expect(parseBls12381G2Multikey(multibase)).toEqual({ multibase, jwk: { kty: 'OKP', crv: 'Bls12381G2', x: point.toString('base64url') } });
+  });
+
+  it('are refused when not a 96-byte compressed point, and are never JOSE keys', () => {
+    expect(() => parseBls12381G2Multikey(`z${base58.encode(new Uint8Array([0xeb, 0x01, ...point.subarray(0, 48)]))}`)).toThrow(/96-byte compressed point/);
+    expect(() => parseBls12381G2Multikey(bls12381G2Multikey(Buffer.alloc(96)))).toThrow(/compressed point/);
+    expect(() => parseMultikey(multibase)).toThrow(InvalidKeyError);
   });
 });

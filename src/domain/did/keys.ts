@@ -212,6 +212,42 @@ function decodeMultikey(multibase: string): PublicKey {
   throw new InvalidKeyError('publicKeyMultibase must be an Ed25519 (multicodec 0xed01), P-256 (0x8024) or P-384 (0x8124) Multikey');
 }
 
+/** BLS12-381 G2 public keys (bbs-2023): multicodec bls12_381-g2-pub (0xeb) and the 96-byte compressed point. */
+const BLS12381_G2 = [0xeb, 0x01];
+
+/**
+ * A BLS12-381 G2 public key as a Multikey (docs/did-method.md): a key only for bbs-2023
+ * Data Integrity proofs, never a JOSE signer. Its identity for key tenure is the thumbprint of
+ * `{"kty":"OKP","crv":"Bls12381G2","x":<the 96 bytes>}`. The point is checked by the BBS library
+ * when it verifies; here its encoding (length, compressed-point flag).
+ */
+export function parseBls12381G2Multikey(multibase: unknown): { multibase: string; jwk: { kty: 'OKP'; crv: 'Bls12381G2'; x: string } } {
+  const bytes = base58btcBytes(multibase);
+  if (!bytes || bytes[0] !== BLS12381_G2[0] || bytes[1] !== BLS12381_G2[1]) throw new InvalidKeyError('publicKeyMultibase is not a base58btc BLS12-381 G2 Multikey (multicodec 0xeb01)');
+  // A compressed G2 point: 96 bytes, the compression flag (0x80) set.
+  if (bytes.length !== 98 || (bytes[2]! & 0x80) === 0) throw new InvalidKeyError(`a BLS12-381 G2 Multikey holds a 96-byte compressed point; this one holds ${bytes.length - 2} bytes`);
+  return { multibase: multibase as string, jwk: { kty: 'OKP', crv: 'Bls12381G2', x: Buffer.from(bytes.subarray(2)).toString('base64url') } };
+}
+
+/** The Multikey of a BLS12-381 G2 public key (96 bytes, compressed). */
+export const bls12381G2Multikey = (publicKey: Uint8Array): string => `z${base58.encode(new Uint8Array([...BLS12381_G2, ...publicKey]))}`;
+
+/** Whether a Multikey is a BLS12-381 G2 key (by its multicodec). */
+export function isBls12381G2Multikey(multibase: unknown): boolean {
+  const bytes = base58btcBytes(multibase);
+  return bytes !== undefined && bytes[0] === BLS12381_G2[0] && bytes[1] === BLS12381_G2[1];
+}
+
+/** The bytes of a base58btc multibase string (`z…`), or undefined when it is not one. */
+function base58btcBytes(multibase: unknown): Uint8Array | undefined {
+  if (typeof multibase !== 'string' || !multibase.startsWith('z')) return undefined;
+  try {
+    return base58.decode(multibase.slice(1));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Parses `did:key:z…` (Ed25519, P-256 or P-384). */
 export function parseDidKey(did: unknown): PublicKey {
   if (typeof did !== 'string' || !did.startsWith('did:key:')) throw new InvalidKeyError(`${JSON.stringify(did)} is not a did:key`);

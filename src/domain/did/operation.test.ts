@@ -19,6 +19,7 @@ import {
   type UnsignedOperation,
 } from './operation.js';
 import { edKey, p256Key } from '../../../test/support/did-fixtures.js';
+import { bls12381G2Multikey } from './keys.js';
 
 const edDid = didKeyFromPublicKey(edKey);
 const p256Did = didKeyFromPublicKey(p256Key);
@@ -229,5 +230,16 @@ describe('P-384 rotation keys (ES384): self-signed operations', () => {
     const p256Op = signOperationWithKey({ ...unsigned, rotationKeys: [didKeyFromPublicKey(p256)] }, p256);
     expect(verifyOperationSignature({ ...p256Op, rotationKeys: [p384Did] }, p384Did)).toBe(false);
     expect(verifyOperationSignature({ ...op, rotationKeys: [didKeyFromPublicKey(p256)] }, didKeyFromPublicKey(p256))).toBe(false);
+  });
+});
+
+describe('BLS12-381 G2 Multikey methods (bbs-2023)', () => {
+  it('are accepted as Multikeys and refused when malformed', () => {
+    const point = Buffer.alloc(96, 0x22);
+    point[0] = 0x93;
+    const withBbs = (publicKeyMultibase: string) =>
+      signOperationWithKey({ ...unsignedCreate, document: { ...document, verificationMethod: [...document.verificationMethod, { id: '#key-3', type: 'Multikey', publicKeyMultibase }], assertionMethod: ['#key-1', '#key-3'] } }, edKey);
+    expect(parseOperation(structuredClone(withBbs(bls12381G2Multikey(point)))).document!.verificationMethod).toHaveLength(3);
+    expect(() => parseOperation(structuredClone(withBbs(bls12381G2Multikey(point.subarray(0, 95)))))).toThrow(/verificationMethod\/2: a BLS12-381 G2 Multikey holds a 96-byte compressed point/);
   });
 });

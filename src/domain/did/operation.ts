@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { InvalidKeyError, InvalidOperationError, InvalidSignatureError } from '../errors.js';
 import { ECDSA_CURVES, isLowS, normalizeLowS } from '../keys/ecdsa.js';
 import { canonicalBytes } from '../ledger/jcs.js';
-import { parseDidKey, parseMultikey, validatePublicJwk, type KeyAlgorithm } from './keys.js';
+import { isBls12381G2Multikey, parseBls12381G2Multikey, parseDidKey, parseMultikey, validatePublicJwk, type KeyAlgorithm } from './keys.js';
 
 export const MAX_OPERATION_BYTES = 16 * 1024;
 export const MAX_ROTATION_KEYS = 8;
@@ -161,7 +161,8 @@ function checkDocument(doc: OperationDocument): void {
         validatePublicJwk(vm.publicKeyJwk);
       } else {
         if (vm.publicKeyMultibase === undefined || vm.publicKeyJwk !== undefined) throw new InvalidKeyError('a Multikey method has publicKeyMultibase only');
-        parseMultikey(vm.publicKeyMultibase);
+        if (isBls12381G2Multikey(vm.publicKeyMultibase)) parseBls12381G2Multikey(vm.publicKeyMultibase);
+        else parseMultikey(vm.publicKeyMultibase);
       }
     } catch (error) {
       fail(`/document/verificationMethod/${i}: ${(error as Error).message}`);

@@ -14,11 +14,14 @@ import { IssuanceService } from './issuance.service.js';
 import { SchemaRegistry } from './schema-registry.js';
 import { VerificationService } from './verification.service.js';
 import { PresentationVerifier } from './presentation-verifier.js';
+import { DataIntegrityModule } from '../data-integrity/data-integrity.module.js';
+import { DataIntegrityIssuer } from './data-integrity-issuer.js';
+import { DataIntegrityVerifier } from './data-integrity-verifier.js';
 
 @Module({
-  imports: [RegistryModule, AdminModule, StatusModule, TrustModule, LedgerModule],
+  imports: [RegistryModule, AdminModule, StatusModule, TrustModule, LedgerModule, DataIntegrityModule],
   controllers: [CredentialsController],
-  providers: [IssuanceService, IssuanceAnchors, CredentialStatusService, RetentionService, VerificationService, PresentationVerifier, CredentialRecordRepository, IssuerGuard, SchemaRegistry],
+  providers: [IssuanceService, IssuanceAnchors, CredentialStatusService, RetentionService, VerificationService, PresentationVerifier, DataIntegrityIssuer, DataIntegrityVerifier, CredentialRecordRepository, IssuerGuard, SchemaRegistry],
   exports: [IssuanceService, VerificationService],
 })
 export class CredentialsModule {}

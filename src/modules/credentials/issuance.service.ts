@@ -4,7 +4,7 @@ import { SDJwtInstance } from '@sd-jwt/core';
 import { digest, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { ProblemException, problemType } from '../../common/problem.js';
 import { credentialDigest } from '../../domain/credentials/anchor.js';
-import { envelope } from '../../domain/credentials/envelope.js';
+import { envelope, type CredentialFormat } from '../../domain/credentials/envelope.js';
 import { signCompactJws, signJoseBytes, type JoseAlgorithm } from '../../domain/keys/ecdsa.js';
 import { defaultVct, issuerId, parseCredential, typesOf, VCDM1_CONTEXT, type Credential } from '../../domain/credentials/vcdm.js';
 import { disclosureFrame } from '../../domain/credentials/sd-jwt.js';
@@ -22,9 +22,12 @@ import { StatusLists, TOKEN_LIST_PURPOSE } from '../status/status-lists.js';
 import type { RecordedSlot } from './credential-status.service.js';
 import { IssuanceAnchors } from './issuance-anchors.js';
 import { SchemaRegistry } from './schema-registry.js';
+import { DataIntegrityIssuer } from './data-integrity-issuer.js';
 import type { IssueRequestDto, IssueResponseDto } from './dto/credentials.dto.js';
 
-const IMPLEMENTED = ['vc+jwt', 'jwt_vc_json', 'vc+sd-jwt', 'dc+sd-jwt'];
+const IMPLEMENTED = ['vc+jwt', 'jwt_vc_json', 'vc+sd-jwt', 'dc+sd-jwt', 'ldp_vc'];
+/** ldp_vc signs with a Data Integrity signer: no JOSE key is read. */
+const NO_JOSE_KEY = { kid: '', alg: 'EdDSA' as JoseAlgorithm, key: undefined as unknown as KeyObject };
 
 /** Secures VCDM 2.0 credentials with keys the issuer's DIDs hold in this region. */
 @Injectable()
@@ -38,6 +41,7 @@ export class IssuanceService {
     private readonly lists: StatusLists,
     private readonly policies: PolicyService,
     private readonly anchors: IssuanceAnchors,
+    private readonly dataIntegrity: DataIntegrityIssuer,
   ) {}
 
   /** Fresh status list positions for the purposes asked for: one per purpose, or one token slot. */
@@ -85,7 +89,10 @@ export class IssuanceService {
     if ((format === 'jwt_vc_json' || format === 'dc+sd-jwt') && Array.isArray(credential.credentialSubject) && credential.credentialSubject.length > 1) {
       throw new InvalidInputError(`a ${format} credential has one subject (its sub claim)`, { errors: [{ pointer: '/credential/credentialSubject', detail: 'one subject only' }] });
     }
-    const { kid, alg, key } = await this.registrar.assertionKey(issuer, did);
+    const plan = format === 'ldp_vc' ? this.dataIntegrity.plan(credential, request.options) : undefined;
+    // ldp_vc signs with an assertion key of its cryptosuite's type (a DI signer); the others with the first one.
+    const diSigner = plan && (await this.dataIntegrity.signer(issuer, did, plan));
+    const { kid, alg, key } = diSigner ? NO_JOSE_KEY : await this.registrar.assertionKey(issuer, did);
     const id = credential.id ?? `urn:uuid:${randomUUID()}`;
     // A random UUID we just made is new (122 random bits): only an id the issuer chose is looked up.
     if (credential.id !== undefined && (await this.records.exists(id))) throw new ConflictError(`a credential with id ${id} was already issued here; ids are unique`);
@@ -97,10 +104,12 @@ export class IssuanceService {
       throw new InvalidInputError(`options.selectivelyDisclosable needs an SD-JWT format; ${format} discloses everything`, { errors: [{ pointer: '/options/selectivelyDisclosable', detail: 'needs vc+sd-jwt or dc+sd-jwt' }] });
     }
     const types = typesOf(credential);
-    const exposed = alwaysVisibleProtectedClaims(this.policies.policy, types, credential.credentialSubject, pointers, format.includes('sd-jwt'));
+    const discloses = plan ? plan.selective : format.includes('sd-jwt');
+    const exposed = alwaysVisibleProtectedClaims(this.policies.policy, types, credential.credentialSubject, plan ? plan.withholdable : pointers, discloses);
     if (exposed.length > 0) {
+      const how = plan?.selective ? ': leave them out of options.mandatoryPointers' : format.includes('sd-jwt') ? ': name them in options.selectivelyDisclosable' : `, which ${plan ? plan.suite : format} cannot do: use vc+sd-jwt, dc+sd-jwt, or ldp_vc with ecdsa-sd-2023 or bbs-2023`;
       throw new UnprocessableError(
-        `region ${this.policies.region}'s policy requires ${exposed.join(', ')} to be selectively disclosable in this credential type${format.includes('sd-jwt') ? ': name them in options.selectivelyDisclosable' : `, which ${format} cannot do: use vc+sd-jwt or dc+sd-jwt`} (GET /policy)`,
+        `region ${this.policies.region}'s policy requires ${exposed.join(', ')} to be selectively disclosable in this credential type${how} (GET /policy)`,
         exposed.map((pointer) => ({ pointer: `/credential${pointer}`, detail: 'must be selectively disclosable in this region' })),
       );
     }
@@ -125,7 +134,13 @@ export class IssuanceService {
     const combined = combineCredentialStatus(credential.credentialStatus, ours);
     const credentialStatus = combined === undefined ? {} : { credentialStatus: combined };
     let token: string;
-    if (format === 'vc+jwt' || format === 'jwt_vc_json') {
+    let secured: Record<string, unknown> | undefined;
+    let digest: string | undefined;
+    if (plan) {
+      // W3C Data Integrity: the credential with an embedded proof (docs/data-integrity.md).
+      ({ credential: secured, digest } = await this.dataIntegrity.sign(diSigner!, { ...credential, ...credentialStatus, id }, plan));
+      token = JSON.stringify(secured);
+    } else if (format === 'vc+jwt' || format === 'jwt_vc_json') {
       const [payload, header] =
         format === 'vc+jwt'
           ? [{ ...credential, ...credentialStatus, id, iat, ...(cnf ? { cnf } : {}) }, { alg, typ: 'vc+jwt', cty: 'vc', kid }] // W3C VC-JOSE-COSE: the payload is the credential
@@ -145,7 +160,7 @@ export class IssuanceService {
     // status-only retention keeps nothing of a credential without status, and of others only what status changes need.
     const statusOnly = this.policies.policy.retention.keep === 'status-only';
     // The anchor lets the credential outlive a rotation of its key; the answer waits until it is stored (and the record).
-    const anchored = this.anchors.anchor(credentialDigest(token));
+    const anchored = this.anchors.anchor(digest ?? credentialDigest(token));
     anchored.catch(() => undefined); // awaited below; a failed record insert must not leave it unhandled
     if (!statusOnly || slots.length > 0) {
       await this.records.insert({
@@ -160,7 +175,7 @@ export class IssuanceService {
       });
     }
     await anchored;
-    return { verifiableCredential: envelope(format, token), credentialId: id };
+    return { verifiableCredential: secured ?? envelope(format as CredentialFormat, token), credentialId: id };
   }
 }
 

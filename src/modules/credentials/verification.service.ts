@@ -19,6 +19,8 @@ import { applyForeignDisclosure } from '../../domain/policy/policy.js';
 import { SchemaRegistry } from './schema-registry.js';
 import { presentationFormatOf } from '../../domain/credentials/jose-presentation.js';
 import { PresentationVerifier, verifyPresented } from './presentation-verifier.js';
+import { isDataIntegritySecured } from '../../domain/credentials/data-integrity.js';
+import { DataIntegrityVerifier } from './data-integrity-verifier.js';
 import type { VerificationCheckDto, VerificationResultDto } from './dto/credentials.dto.js';
 
 /** The allow-list check every JWS format starts with; the algorithm, or undefined when refused. */
@@ -136,6 +138,7 @@ export class VerificationService {
     private readonly trust: TrustService,
     private readonly ledger: LedgerRepository,
     private readonly presentations: PresentationVerifier,
+    private readonly dataIntegrity: DataIntegrityVerifier,
   ) {}
 
   /** credentialSchema entries the region holds are checked; others are reported, not fetched. */
@@ -157,6 +160,7 @@ export class VerificationService {
       const { clockSkewSeconds, purpose, requireAccreditation, requireStatus, requireSchema } = options;
       return this.presentations.verify(report, input, presentation, options, (vc) => this.verify(vc, { clockSkewSeconds, purpose, requireAccreditation, requireStatus, requireSchema }));
     }
+    if (isDataIntegritySecured(input)) return this.verifyDataIntegrity(report, input as Record<string, unknown>, options);
     let token: string;
     let format: string | undefined;
     try {
@@ -211,6 +215,48 @@ export class VerificationService {
     const types = typesOf(credential);
     await this.checkAccreditation(report, did, types, options.requireAccreditation);
     return report.result(await this.applyDisclosurePolicy(report, credential, types, did, options.purpose, false));
+  }
+
+  /**
+   * A credential or presentation with an embedded Data Integrity proof (docs/data-integrity.md):
+   * the proof by DataIntegrityVerifier (key tenure as for JOSE), then the checks every credential
+   * gets; a presentation's credentials are each verified on their own.
+   */
+  private async verifyDataIntegrity(report: Report, input: Record<string, unknown>, options: VerifyOptions): Promise<VerificationResultDto> {
+    const { proof: _proof, ...content } = input;
+    if (typesOf(input).includes('VerifiablePresentation') !== Boolean(options.requireHolderBinding)) {
+      report.fail('format', options.requireHolderBinding ? 'a Data Integrity presentation has type VerifiablePresentation' : 'a presentation is verified at POST /presentations/verify');
+      return report.result(null);
+    }
+    report.pass('format', options.requireHolderBinding ? 'ldp_vp' : 'ldp_vc');
+    const signed = options.requireHolderBinding ? await this.dataIntegrity.verifyPresentationProof(input, options.challenge, options.domain) : await this.dataIntegrity.verifyCredentialProof(input);
+    if (!signed.ok) {
+      report.fail(signed.check, signed.problem);
+      return report.result(null);
+    }
+    if (options.requireHolderBinding) {
+      report.pass('holder-binding', `${signed.methodId}: ${signed.detail}`);
+      const created = signed.proof.created === undefined ? NaN : Date.parse(signed.proof.created);
+      this.checkFreshness(report, Number.isNaN(created) ? {} : { iat: created / 1000 }, options, false);
+      const embedded = ([] as unknown[]).concat(content.verifiableCredential ?? []);
+      const { clockSkewSeconds, purpose, requireAccreditation, requireStatus, requireSchema } = options;
+      const credentials = await verifyPresented(report, embedded, (vc) => this.verify(vc, { clockSkewSeconds, purpose, requireAccreditation, requireStatus, requireSchema }), signed.did, signed.jwk);
+      return report.result({ ...content, holder: signed.did, verifiableCredential: credentials });
+    }
+    report.pass('signature', `${signed.methodId}: ${signed.detail}`);
+    const context = Array.isArray(content['@context']) && content['@context'][0] === VCDM1_CONTEXT ? VCDM1_CONTEXT : VCDM2_CONTEXT;
+    const model = dataModelVerdict(content, context);
+    report[model.passed ? 'pass' : 'fail']('data-model', model.detail);
+    report.pass('issuer', signed.did);
+    const times = readTimeClaims({}, content);
+    if ('problem' in times) report.fail('validity', times.problem);
+    else this.checkValidity(report, times.claims, options.clockSkewSeconds);
+    this.checkSchema(report, content, options.requireSchema);
+    await this.checkIssuerNow(report, signed.did, undefined);
+    await this.checkStatus(report, { credentialStatus: content.credentialStatus }, signed.did, options.requireStatus);
+    const types = typesOf(content);
+    await this.checkAccreditation(report, signed.did, types, options.requireAccreditation);
+    return report.result(await this.applyDisclosurePolicy(report, content, types, signed.did, options.purpose, false));
   }
 
   /**

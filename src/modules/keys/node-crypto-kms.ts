@@ -1,15 +1,26 @@
-import { createECDH, createPrivateKey, createPublicKey, ECDH, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createECDH, createHash, createPrivateKey, createPublicKey, ECDH, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import type { IKey, ManagedKeyInfo, MinimalImportableKey, TKeyType } from '@veramo/core-types';
 import { AbstractKeyManagementSystem } from '@veramo/key-manager';
+import { ALGORITHMS as BBS_ALGORITHMS, generateBbsKeyPair } from '@digitalbazaar/bls12-381-multikey';
 import type { DataSource, Repository } from 'typeorm';
 import type { PublicJwk } from '../../domain/did/index.js';
 import { InvalidKeyError } from '../../domain/errors.js';
 import { ECDSA_CURVES, normalizeLowS, type JoseAlgorithm } from '../../domain/keys/ecdsa.js';
 import { ed25519FromSeed } from '../../domain/keys/ed25519.js';
 import { SealedKeyError, type SecretBox } from '../../domain/keys/secret-box.js';
+import { jwkThumbprint } from '../../domain/keys/thumbprint.js';
 import { PrivateKeyEntity } from './keys.entity.js';
 
 export const KMS_NAME = 'node';
+
+/** BLS12-381 G2 keys sign bbs-2023 Data Integrity proofs only (docs/data-integrity.md): no JOSE algorithm. */
+export const BBS_KEY_TYPE = 'Bls12381G2';
+/** A BBS key as stored sealed: the 32-byte secret, then the 96-byte compressed public key. */
+export interface BbsKeyMaterial {
+  readonly secretKey: Uint8Array;
+  readonly publicKey: Uint8Array;
+}
+type Opened = { type: SupportedType; key: KeyObject } | { type: typeof BBS_KEY_TYPE; bbs: BbsKeyMaterial };
 
 type SupportedType = 'Ed25519' | 'Secp256r1' | 'Secp384r1';
 
@@ -46,7 +57,7 @@ export function rawPublicKey(key: KeyObject): Buffer {
  */
 export class NodeCryptoKms extends AbstractKeyManagementSystem {
   private readonly keys: Repository<PrivateKeyEntity>;
-  private readonly opened = new Map<string, { type: SupportedType; key: KeyObject }>();
+  private readonly opened = new Map<string, Opened>();
 
   constructor(
     db: DataSource,
@@ -57,6 +68,7 @@ export class NodeCryptoKms extends AbstractKeyManagementSystem {
   }
 
   async createKey({ type }: { type: TKeyType }): Promise<ManagedKeyInfo> {
+    if (type === BBS_KEY_TYPE) return this.storeBbs(await generateBbsKeyPair({ algorithm: BBS_ALGORITHMS.BBS_BLS12381_SHA256 }));
     const kind = supported(type);
     const { privateKey } = kind === 'Ed25519' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: KEY_TYPES[kind].crv });
     return this.store(kind, privateKey);
@@ -74,7 +86,12 @@ export class NodeCryptoKms extends AbstractKeyManagementSystem {
 
   async listKeys(): Promise<ManagedKeyInfo[]> {
     const rows = await this.keys.find();
-    return Promise.all(rows.map(async (row) => this.info(row.type as SupportedType, (await this.open(row.alias)).key)));
+    return Promise.all(
+      rows.map(async (row) => {
+        const opened = await this.open(row.alias);
+        return 'bbs' in opened ? bbsInfo(opened.bbs) : this.info(opened.type, opened.key);
+      }),
+    );
   }
 
   async deleteKey({ kid }: { kid: string }): Promise<boolean> {
@@ -85,7 +102,7 @@ export class NodeCryptoKms extends AbstractKeyManagementSystem {
 
   /** Signs raw bytes; returns the signature as unpadded base64url (the JOSE form: r‖s for ES256). */
   async sign({ keyRef, algorithm, data }: { keyRef: Pick<IKey, 'kid'>; algorithm?: string; data: Uint8Array }): Promise<string> {
-    const { type, key } = await this.open(keyRef.kid);
+    const { type, key } = await this.joseKey(keyRef.kid);
     if (type === 'Ed25519') {
       if (algorithm && !['EdDSA', 'Ed25519'].includes(algorithm)) throw new InvalidKeyError(`an Ed25519 key cannot sign with ${algorithm}`);
       return sign(null, data, key).toString('base64url');
@@ -98,7 +115,28 @@ export class NodeCryptoKms extends AbstractKeyManagementSystem {
 
   /** The private key for in-process JOSE signing (jose signs with a KeyObject); never leaves the process. */
   async privateKey(kid: string): Promise<{ type: SupportedType; key: KeyObject }> {
-    return this.open(kid);
+    return this.joseKey(kid);
+  }
+
+  /** A BBS key's material, for in-process bbs-2023 signing; never leaves the process. */
+  async bbsKey(kid: string): Promise<BbsKeyMaterial> {
+    const opened = await this.open(kid);
+    if (!('bbs' in opened)) throw new InvalidKeyError(`key ${kid} is not a BLS12-381 G2 key`);
+    return opened.bbs;
+  }
+
+  private async joseKey(kid: string): Promise<{ type: SupportedType; key: KeyObject }> {
+    const opened = await this.open(kid);
+    if ('bbs' in opened) throw new InvalidKeyError('a BLS12-381 G2 key signs bbs-2023 proofs only, not JOSE');
+    return opened;
+  }
+
+  private async storeBbs(pair: { secretKey?: Uint8Array; publicKey?: Uint8Array }): Promise<ManagedKeyInfo> {
+    const bbs = { secretKey: pair.secretKey!, publicKey: pair.publicKey! };
+    const info = bbsInfo(bbs);
+    await this.keys.save({ alias: info.kid, type: BBS_KEY_TYPE, sealed: this.box.seal(Buffer.concat([bbs.secretKey, bbs.publicKey]), info.kid) });
+    this.opened.set(info.kid, { type: BBS_KEY_TYPE, bbs });
+    return info;
   }
 
   async sharedSecret(): Promise<string> {
@@ -113,14 +151,17 @@ export class NodeCryptoKms extends AbstractKeyManagementSystem {
     return info;
   }
 
-  private async open(kid: string): Promise<{ type: SupportedType; key: KeyObject }> {
+  private async open(kid: string): Promise<Opened> {
     const cached = this.opened.get(kid);
     if (cached) return cached;
     const row = await this.keys.findOneBy({ alias: kid });
     // The key store lists the key, so a missing private half is this server's fault (a 500), not the caller's.
     if (!row) throw new SealedKeyError(`no sealed private key ${kid} in this region's key store`);
-    const key = createPrivateKey({ key: Buffer.from(this.box.open(row.sealed, kid)), format: 'der', type: 'pkcs8' });
-    const entry = { type: row.type as SupportedType, key };
+    const opened = Buffer.from(this.box.open(row.sealed, kid));
+    const entry: Opened =
+      row.type === BBS_KEY_TYPE
+        ? { type: BBS_KEY_TYPE, bbs: { secretKey: new Uint8Array(opened.subarray(0, 32)), publicKey: new Uint8Array(opened.subarray(32)) } }
+        : { type: row.type as SupportedType, key: createPrivateKey({ key: opened, format: 'der', type: 'pkcs8' }) };
     this.opened.set(kid, entry);
     return entry;
   }
@@ -153,6 +194,18 @@ function ecFromScalar(alg: 'ES256' | 'ES384', d: Buffer): KeyObject {
     },
     format: 'jwk',
   });
+}
+
+function bbsInfo(bbs: BbsKeyMaterial): ManagedKeyInfo {
+  const publicKeyHex = Buffer.from(bbs.publicKey).toString('hex');
+  // The 192 hex characters of a G2 key do not fit the key stores' 100-character ids: its SHA-256 names it.
+  const kid = `bbs-${createHash('sha256').update(bbs.publicKey).digest('hex')}`;
+  return { kid, kms: KMS_NAME, type: BBS_KEY_TYPE, publicKeyHex, meta: { algorithms: ['BBS-BLS12-381-SHA-256'] } };
+}
+
+/** A Veramo key's identity (RFC 7638 thumbprint of its public JWK; a BBS key's of its thumbprint form, as key tenure takes it). */
+export function keyThumbprint(key: { type: string; publicKeyHex: string }): string {
+  return jwkThumbprint(key.type === BBS_KEY_TYPE ? { kty: 'OKP', crv: BBS_KEY_TYPE, x: Buffer.from(key.publicKeyHex, 'hex').toString('base64url') } : publicJwkOf(key));
 }
 
 /** The public JWK of a Veramo key (Ed25519 raw, or a compressed P-256 / P-384 point). */

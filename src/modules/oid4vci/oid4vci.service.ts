@@ -108,7 +108,11 @@ export class Oid4vciService implements OnApplicationBootstrap, OnApplicationShut
 
   async createOffer(issuer: IssuerPrincipal, body: OfferRequestDto): Promise<OfferResponseDto> {
     const { txCode, offerTtlSeconds, ...options } = body.options ?? {};
-    const format: CredentialConfigurationId = options.format ?? 'vc+jwt';
+    const requested = options.format ?? 'vc+jwt';
+    if (requested === 'ldp_vc') {
+      throw new InvalidInputError('OpenID4VCI offers here carry dc+sd-jwt, vc+sd-jwt, jwt_vc_json or vc+jwt: a Data Integrity credential (ldp_vc) is issued with POST /credentials/issue', { errors: [{ pointer: '/options/format', detail: 'not offered over OpenID4VCI' }] });
+    }
+    const format: CredentialConfigurationId = requested;
     if (options.holder !== undefined) {
       throw new InvalidInputError('options.holder is the wallet’s to prove: the credential is bound to the key of the wallet’s proof', { errors: [{ pointer: '/options/holder', detail: 'not in an offer' }] });
     }

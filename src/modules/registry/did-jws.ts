@@ -38,7 +38,7 @@ export function assertionMethod(document: DidDocumentView, kid: string): Verific
 }
 
 /** Every key that was ever an assertion method of a DID, by thumbprint, and each version's keys. */
-interface KeyHistory {
+export interface KeyHistory {
   readonly versions: readonly KeyVersion[];
   /** Thumbprint → the key and the absolute method ids it was filed under at some version. */
   readonly keys: ReadonlyMap<string, { readonly jwk: JWK; readonly ids: ReadonlySet<string> }>;
@@ -94,8 +94,8 @@ export class DidJwsVerifier {
     };
   }
 
-  /** The DID's assertion keys over its history (did:isthmus), or as its document has them (did:key, did:jwk). */
-  private async history(did: string): Promise<KeyHistory | { problem: string }> {
+  /** The DID's assertion keys over its history (did:isthmus), or as its document has them (did:key, did:jwk); Data Integrity proofs use it too. */
+  async history(did: string): Promise<KeyHistory | { problem: string }> {
     const unresolvable = (why: string) => ({ problem: `the issuer ${did} does not resolve from this region's ledger: ${why}` });
     if (!isIsthmusDid(did)) {
       const resolved = await this.resolver.resolve(did);

@@ -1,8 +1,8 @@
 import type { DIDDocument, IAgentContext, IIdentifier, IKey, IKeyManager, IService } from '@veramo/core-types';
 import { AbstractIdentifierProvider } from '@veramo/did-manager';
 import { ConflictError, InvalidInputError } from '../../domain/errors.js';
-import { didKeyFromPublicKey, operationSigningBytes, validatePublicJwk, type DidOperation, type OperationDocument, type UnsignedOperation } from '../../domain/did/index.js';
-import { algorithmOfKeyType, publicJwkOf } from '../keys/node-crypto-kms.js';
+import { bls12381G2Multikey, didKeyFromPublicKey, operationSigningBytes, validatePublicJwk, type DidOperation, type OperationDocument, type UnsignedOperation } from '../../domain/did/index.js';
+import { algorithmOfKeyType, BBS_KEY_TYPE, publicJwkOf } from '../keys/node-crypto-kms.js';
 import type { SubmittedOperation } from './registry.service.js';
 
 /** What the provider needs of the registry: submit a signed operation, read a DID's latest one. */
@@ -18,8 +18,8 @@ export interface IsthmusLedgerPort {
 }
 
 export interface CreateOptions {
-  /** The signing key `#key-1`: Ed25519 (default), P-256 or P-384. */
-  readonly keyType?: 'Ed25519' | 'P-256' | 'P-384';
+  /** The signing key `#key-1`: Ed25519 (default), P-256 or P-384; Bls12381G2: an Ed25519 `#key-1` and a BLS12-381 G2 `#key-2` (bbs-2023, an assertion method only). */
+  readonly keyType?: 'Ed25519' | 'P-256' | 'P-384' | 'Bls12381G2';
   /** How `#key-1` is written: JsonWebKey (publicKeyJwk, default) or Multikey (publicKeyMultibase). */
   readonly verificationMethodType?: 'JsonWebKey' | 'Multikey';
   readonly services?: OperationDocument['service'];
@@ -46,21 +46,24 @@ export class IsthmusDidProvider extends AbstractIdentifierProvider {
       type: options.keyType === 'P-256' ? 'Secp256r1' : options.keyType === 'P-384' ? 'Secp384r1' : 'Ed25519',
       meta: { purpose: 'assertion', verificationMethod: '#key-1' },
     });
+    // A BBS key signs bbs-2023 proofs only: the DID keeps an Ed25519 key for JOSE, status lists and authentication.
+    const bbs = options.keyType === 'Bls12381G2' ? await context.agent.keyManagerCreate({ kms: args.kms ?? 'node', type: BBS_KEY_TYPE, meta: { purpose: 'assertion', verificationMethod: '#key-2' } }) : undefined;
     const document: OperationDocument = {
       verificationMethod: [
         options.verificationMethodType === 'Multikey'
           ? { id: '#key-1', type: 'Multikey', publicKeyMultibase: validatePublicJwk(publicJwkOf(signing)).multibase }
           : { id: '#key-1', type: 'JsonWebKey', publicKeyJwk: publicJwkOf(signing) },
+        ...(bbs ? [{ id: '#key-2', type: 'Multikey' as const, publicKeyMultibase: bls12381G2Multikey(Buffer.from(bbs.publicKeyHex, 'hex')) }] : []),
       ],
       authentication: ['#key-1'],
-      assertionMethod: ['#key-1'],
+      assertionMethod: bbs ? ['#key-1', '#key-2'] : ['#key-1'],
       service: options.services ?? [],
     };
     // The record of who owns the DID commits with its create entry: a crash cannot leave an unowned DID on the log.
     const record = (did: string): ManagedIdentifier => ({
       did,
       controllerKeyId: rotation.kid,
-      keys: [rotation, signing],
+      keys: bbs ? [rotation, signing, bbs] : [rotation, signing],
       services: toVeramoServices(did, document.service ?? []),
       ...(options.ownerId ? { ownerId: options.ownerId } : {}),
     });

@@ -10,14 +10,14 @@ import type { DataSource } from 'typeorm';
 import type { RegionConfig } from '../../config/config.js';
 import { REGION_CONFIG } from '../../config/config.module.js';
 import { ConflictError, DomainError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
-import { operationHash, parseMultikey, type DidOperation } from '../../domain/did/index.js';
+import { isBls12381G2Multikey, jwkOfMethod, operationHash, type DidOperation } from '../../domain/did/index.js';
 import { SecretBox } from '../../domain/keys/secret-box.js';
 import { jwkThumbprint } from '../../domain/keys/thumbprint.js';
 import { editDocument, type DocumentOperation, type EditableDocument } from '../../domain/registrar/document-edit.js';
 import { ProblemException, problemType } from '../../common/problem.js';
 import type { IssuerPrincipal } from '../auth/issuer.guard.js';
 import type { JoseAlgorithm } from '../../domain/keys/ecdsa.js';
-import { algorithmOfKeyType, KMS_NAME, NodeCryptoKms, publicJwkOf } from '../keys/node-crypto-kms.js';
+import { algorithmOfKeyType, BBS_KEY_TYPE, keyThumbprint, KMS_NAME, NodeCryptoKms, type BbsKeyMaterial } from '../keys/node-crypto-kms.js';
 import { DidStore, KeyStore } from '../keys/veramo-stores.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import type { CreateDidRequestDto, DeactivateDidRequestDto, UpdateDidRequestDto } from './dto/registrar.dto.js';
@@ -38,19 +38,20 @@ interface CachedRecord {
 }
 const RECORD_CACHE_LIMIT = 10_000;
 
-/** The first assertion method of the document whose key (by RFC 7638 thumbprint: x alone does not name a P-256 key) is one of `keys`. */
-function heldAssertionKey(
-  document: { assertionMethod?: string[]; verificationMethod?: { id: string; publicKeyJwk?: Record<string, unknown>; publicKeyMultibase?: string }[] },
+/** The assertion methods of the document whose key (by RFC 7638 thumbprint: x alone does not name a P-256 key) is one of `keys`, in order. */
+function heldAssertionKeys(
+  document: { assertionMethod?: string[]; verificationMethod?: { id: string; type?: string; publicKeyJwk?: Record<string, unknown>; publicKeyMultibase?: string }[] },
   keys: readonly IKey[],
-): { methodId: string; key: IKey } | undefined {
+): { methodId: string; key: IKey }[] {
+  const held: { methodId: string; key: IKey }[] = [];
   for (const methodId of document.assertionMethod ?? []) {
     const method = document.verificationMethod?.find((m) => m.id === methodId);
-    const jwk = method?.publicKeyJwk ?? (method?.publicKeyMultibase ? parseMultikey(method.publicKeyMultibase).jwk : undefined);
-    const thumbprint = jwk === undefined ? undefined : jwkThumbprint(jwk);
-    const key = thumbprint === undefined ? undefined : keys.find((k) => jwkThumbprint(publicJwkOf(k)) === thumbprint);
-    if (key) return { methodId, key };
+    if (!method) continue;
+    const thumbprint = jwkThumbprint(jwkOfMethod(method as Parameters<typeof jwkOfMethod>[0]));
+    const key = keys.find((k) => keyThumbprint(k) === thumbprint);
+    if (key) held.push({ methodId, key });
   }
-  return undefined;
+  return held;
 }
 
 const forbidden = (detail: string) => new ProblemException({ type: problemType('forbidden'), title: 'Forbidden', status: 403, detail });
@@ -136,8 +137,9 @@ export class RegistrarService {
    * One indexed query (the DID's newest ledger index) when the DID's record is cached: the
    * record changes only with an operation of the DID, so it is kept with that index; a held
    * key not found in a cached record is looked for again in a fresh read (another replica's update).
+   * `accepts` narrows the algorithms (a Data Integrity cryptosuite takes one key type).
    */
-  async assertionKey(issuer: IssuerPrincipal, did: string): Promise<{ kid: string; alg: JoseAlgorithm; key: KeyObject }> {
+  async assertionKey(issuer: IssuerPrincipal, did: string, accepts?: readonly JoseAlgorithm[]): Promise<{ kid: string; alg: JoseAlgorithm; key: KeyObject }> {
     const chain = await this.resolver.chain(did);
     const cached = chain === undefined ? undefined : this.records.get(did);
     const hit = cached !== undefined && cached.latestIndex === chain!.latestIndex;
@@ -150,15 +152,41 @@ export class RegistrarService {
     if (last.type === 'deactivate') throw new ConflictError(`${did} was deactivated, which is final: it can no longer sign credentials or status lists`);
     if (fresh) this.remember(did, { ...fresh, latestIndex: chain.latestIndex });
     const document = chain.current.document as { assertionMethod?: string[]; verificationMethod?: { id: string; publicKeyJwk?: Record<string, unknown>; publicKeyMultibase?: string }[] };
-    const held = heldAssertionKey(document, record.identifier.keys) ?? (fresh ? undefined : heldAssertionKey(document, (await this.dids.getDID({ did })).keys));
-    if (!held) throw new ConflictError(`${did} lists no assertion method whose key this region holds`);
-    const { type, key } = await this.kms.privateKey(held.key.kid);
-    return { kid: held.methodId, alg: algorithmOfKeyType(type), key };
+    const pick = async (keys: readonly IKey[]) => {
+      for (const held of heldAssertionKeys(document, keys)) {
+        if (held.key.type === BBS_KEY_TYPE) continue; // bbs-2023 only: bbsKey
+        const { type, key } = await this.kms.privateKey(held.key.kid);
+        if (accepts && !accepts.includes(algorithmOfKeyType(type))) continue;
+        return { kid: held.methodId, alg: algorithmOfKeyType(type), key };
+      }
+      return undefined;
+    };
+    const found = (await pick(record.identifier.keys)) ?? (fresh ? undefined : await pick((await this.dids.getDID({ did })).keys));
+    if (!found) throw new ConflictError(`${did} lists no assertion method whose key this region holds${accepts ? ` of type ${accepts.join(' or ')}` : ''}`);
+    return found;
   }
 
   private remember(did: string, record: CachedRecord): void {
     if (this.records.size >= RECORD_CACHE_LIMIT) this.records.delete(this.records.keys().next().value!);
     this.records.set(did, record);
+  }
+
+  /**
+   * The BLS12-381 G2 key to sign bbs-2023 proofs with as `did` (docs/data-integrity.md): one this
+   * region holds for an assertion method of the DID's current document. Only the owning tenant gets it.
+   */
+  async bbsKey(issuer: IssuerPrincipal, did: string): Promise<{ kid: string; bbs: BbsKeyMaterial }> {
+    await this.activeOwned(issuer, did, 'it can no longer sign credentials');
+    const document = (await this.resolver.resolve(did)).didDocument as { assertionMethod?: string[]; verificationMethod?: { id: string; publicKeyMultibase?: string }[] } | null;
+    const identifier = await this.dids.getDID({ did });
+    for (const methodId of document?.assertionMethod ?? []) {
+      const method = document?.verificationMethod?.find((m) => m.id === methodId);
+      if (!method || !isBls12381G2Multikey(method.publicKeyMultibase)) continue;
+      const thumbprint = jwkThumbprint(jwkOfMethod({ ...method, type: 'Multikey' } as Parameters<typeof jwkOfMethod>[0]));
+      const held = identifier.keys.find((k) => k.type === BBS_KEY_TYPE && keyThumbprint(k) === thumbprint);
+      if (held) return { kid: methodId, bbs: await this.kms.bbsKey(held.kid) };
+    }
+    throw new ConflictError(`${did} lists no BLS12-381 G2 assertion method whose key this region holds: create one with options.keyType Bls12381G2`);
   }
 
   /**

@@ -10,14 +10,16 @@ import { StatusListReader } from './status-list-reader.js';
 import { StatusListRepository } from './status-list.repository.js';
 import { StatusLists } from './status-lists.js';
 import { StatusVerifier } from './status-verifier.js';
+import { DataIntegrityModule } from '../data-integrity/data-integrity.module.js';
+import { DataIntegrityStatusLists } from './data-integrity-status-lists.js';
 
 /** At most this long between checks for lists to re-sign. */
 const MAX_REFRESH_INTERVAL_MS = 3_600_000;
 
 @Module({
-  imports: [LedgerModule, RegistryModule],
+  imports: [LedgerModule, RegistryModule, DataIntegrityModule],
   controllers: [StatusListController],
-  providers: [StatusListRepository, StatusLists, StatusVerifier, StatusListReader],
+  providers: [StatusListRepository, StatusLists, StatusVerifier, StatusListReader, DataIntegrityStatusLists],
   exports: [StatusLists, StatusVerifier],
 })
 export class StatusModule implements OnApplicationBootstrap, OnApplicationShutdown {

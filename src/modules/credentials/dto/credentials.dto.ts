@@ -4,10 +4,30 @@ import { fastAccept, jsonObject, plainObjectWith } from '../../../common/validat
 import { Allow, ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 export class IssueOptionsDto {
-  /** Securing format (docs/credentials.md). */
+  /** Securing format (docs/credentials.md); `ldp_vc`: an embedded Data Integrity proof (docs/data-integrity.md). */
   @IsOptional()
-  @IsIn(['vc+jwt', 'vc+sd-jwt', 'dc+sd-jwt', 'jwt_vc_json'])
-  format?: 'vc+jwt' | 'vc+sd-jwt' | 'dc+sd-jwt' | 'jwt_vc_json';
+  @IsIn(['vc+jwt', 'vc+sd-jwt', 'dc+sd-jwt', 'jwt_vc_json', 'ldp_vc'])
+  format?: 'vc+jwt' | 'vc+sd-jwt' | 'dc+sd-jwt' | 'jwt_vc_json' | 'ldp_vc';
+
+  /**
+   * ldp_vc: the Data Integrity cryptosuite (eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019,
+   * ecdsa-sd-2023, bbs-2023); a 400 names the allowed ones.
+   * @example "eddsa-rdfc-2022"
+   */
+  @IsOptional()
+  @IsString()
+  cryptosuite?: string;
+
+  /**
+   * ecdsa-sd-2023 / bbs-2023: JSON pointers of what every derived credential must disclose
+   * (issuer, type, dates and status always are).
+   * @example ["/credentialSubject/degree"]
+   */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  mandatoryPointers?: string[];
 
   /**
    * JSON pointers into the request's credential of the claims to make selectively disclosable
@@ -56,7 +76,7 @@ export class IssueRequestDto {
 }
 
 export class IssueResponseDto {
-  /** The enveloped credential: `data:application/<format>,<token>`. */
+  /** The enveloped credential: `data:application/<format>,<token>`; for ldp_vc the credential with its Data Integrity proof. */
   @ApiProperty({ type: 'object', additionalProperties: true, example: { '@context': ['https://www.w3.org/ns/credentials/v2'], type: 'EnvelopedVerifiableCredential', id: 'data:application/vc+jwt,eyJ…' } })
   verifiableCredential!: Record<string, unknown>;
   /** @example "urn:uuid:0b5a6f55-5e3c-4a8f-a0a4-7d1c1e0c8f22" */
@@ -153,7 +173,7 @@ const VERIFY_OPTIONS_SCHEMA = {
 
 export class VerifyRequestDto {
   /**
-   * An EnvelopedVerifiableCredential, or the bare token.
+   * An EnvelopedVerifiableCredential, the bare token, or a credential with a Data Integrity proof (ldp_vc).
    * @example {"@context":["https://www.w3.org/ns/credentials/v2"],"type":"EnvelopedVerifiableCredential","id":"data:application/vc+jwt,eyJ…"}
    */
   @ApiProperty({ oneOf: [{ type: 'object', additionalProperties: true }, { type: 'string' }] })
@@ -170,7 +190,7 @@ export class VerifyRequestDto {
 
 export class VerifyPresentationRequestDto {
   /**
-   * An SD-JWT presentation with key binding (`<jwt>~<disclosures>~<kb-jwt>`) or a VCDM 1.1 VP JWT, bare or enveloped.
+   * An SD-JWT presentation with key binding (`<jwt>~<disclosures>~<kb-jwt>`) or a VCDM 1.1 VP JWT, bare or enveloped; or a VerifiablePresentation with a Data Integrity proof.
    * @example "eyJ…~WyJ…~eyJ…"
    */
   @ApiProperty({ oneOf: [{ type: 'object', additionalProperties: true }, { type: 'string' }] })

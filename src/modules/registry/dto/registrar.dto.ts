@@ -2,10 +2,10 @@ import { IsArray, IsIn, IsObject, IsOptional, IsString, Matches, ValidateNested 
 import { Type } from 'class-transformer';
 
 export class CreateOptionsDto {
-  /** Key type of the DID's signing key `#key-1`. */
+  /** Key type of the DID's signing key `#key-1`; Bls12381G2: an Ed25519 `#key-1` and a BLS12-381 G2 `#key-2` (bbs-2023 Data Integrity proofs). */
   @IsOptional()
-  @IsIn(['Ed25519', 'P-256', 'P-384'])
-  keyType?: 'Ed25519' | 'P-256' | 'P-384';
+  @IsIn(['Ed25519', 'P-256', 'P-384', 'Bls12381G2'])
+  keyType?: 'Ed25519' | 'P-256' | 'P-384' | 'Bls12381G2';
 
   /** How the signing key is written in the document: JsonWebKey (default) or Multikey (did-jwt and Data Integrity verifiers expect it). */
   @IsOptional()
