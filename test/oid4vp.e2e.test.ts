@@ -1,14 +1,14 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the JSON answers are read loosely in this test */
-import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { Openid4vpClient } from '@openid4vc/openid4vp';
 import { digest } from '@sd-jwt/crypto-nodejs';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
-import { CompactEncrypt, compactVerify, importJWK, type JWK } from 'jose';
+import { CompactEncrypt, importJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Oid4vpService } from '../src/modules/oid4vp/oid4vp.service.js';
 import { postJson as post } from './support/http.js';
-import { getJson, logStatus, startTwoRegions, waitFor, type TwoRegions } from './support/network.js';
+import { logStatus, startTwoRegions, waitFor, type TwoRegions } from './support/network.js';
+import { openid4vpWallet } from './support/oid4vp-wallet.js';
 import { ADMIN_TOKEN, startRegion } from './support/region.js';
 
 // A relying party in ap asks, through OpenID4VP 1.0, for an eu credential held in a wallet; the
@@ -34,33 +34,7 @@ let credentialId: string;
 let issuerKey: string;
 
 /** The wallet: the library client, resolving the verifier's DID in ap, encrypting with jose. */
-const wallet = new Openid4vpClient({
-  callbacks: {
-    hash: (data, alg) => createHash(alg.replace('-', '').toLowerCase()).update(data).digest(),
-    signJwt: () => {
-      throw new Error('the wallet signs nothing here');
-    },
-    decryptJwe: () => ({ decrypted: false }),
-    encryptJwe: async (encryptor, data) => {
-      const header = { alg: encryptor.alg, enc: encryptor.enc, ...(encryptor.publicJwk.kid ? { kid: encryptor.publicJwk.kid } : {}), ...(encryptor.apu ? { apu: encryptor.apu } : {}), ...(encryptor.apv ? { apv: encryptor.apv } : {}) };
-      const jwe = await new CompactEncrypt(new TextEncoder().encode(data)).setProtectedHeader(header).encrypt(await importJWK(encryptor.publicJwk as JWK, encryptor.alg));
-      return { jwe, encryptionJwk: encryptor.publicJwk };
-    },
-    verifyJwt: async (signer, jwt) => {
-      if (signer.method !== 'did') return { verified: false };
-      const did = signer.didUrl.split('#')[0]!;
-      const resolved = await getJson<any>(ap, `/1.0/identifiers/${encodeURIComponent(did)}`);
-      const method = (resolved.didDocument.verificationMethod as any[]).find((m) => m.id === signer.didUrl || `${did}${m.id}` === signer.didUrl);
-      if (!method?.publicKeyJwk) return { verified: false };
-      try {
-        await compactVerify(jwt.compact, await importJWK(method.publicKeyJwk, signer.alg));
-        return { verified: true, signerJwk: method.publicKeyJwk };
-      } catch {
-        return { verified: false };
-      }
-    },
-  },
-});
+const wallet = openid4vpWallet(() => ap);
 
 const JARM = { authorization_signing_alg_values_supported: ['ES256'], authorization_encryption_alg_values_supported: ['ECDH-ES'], authorization_encryption_enc_values_supported: ['A128GCM', 'A256GCM'] };
 const vct = () => JSON.parse(Buffer.from(token.split('~')[0]!.split('.')[1]!, 'base64url').toString()).vct as string;

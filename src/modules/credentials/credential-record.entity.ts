@@ -6,6 +6,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  */
 @Entity({ name: 'credential_record' })
 @Index('idx_credential_record_tenant', ['tenantId'])
+@Index('idx_credential_record_offer', ['offerId'])
 export class CredentialRecordEntity {
   @PrimaryColumn({ type: 'varchar', length: 200 })
   id!: string;
@@ -34,6 +35,10 @@ export class CredentialRecordEntity {
 
   @Column({ name: 'created_at', type: 'varchar', length: 40 })
   createdAt!: string;
+
+  /** The OpenID4VCI offer it was issued through (docs/wallets.md); null for POST /credentials/issue. */
+  @Column({ name: 'offer_id', type: 'varchar', length: 36, nullable: true })
+  offerId!: string | null;
 }
 
 /**

@@ -45,6 +45,12 @@ export class CredentialRecordRepository {
     return this.db.getRepository(CredentialRecordEntity).findOneBy({ id, tenantId });
   }
 
+  /** Ids of the credentials the tenant was issued here through an OpenID4VCI offer, oldest first. */
+  async idsByOffer(offerId: string, tenantId: string): Promise<string[]> {
+    const rows = await this.db.getRepository(CredentialRecordEntity).find({ select: { id: true }, where: { offerId, tenantId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return rows.map((r) => r.id);
+  }
+
   /**
    * Retention: records created before `cutoff` keep only what status changes need (id, tenant,
    * issuer, format, status entries); those without status entries go. Returns how many changed.

@@ -76,7 +76,13 @@ export class IssuanceService {
     throw bad(`${holder} has no authentication key`);
   }
 
-  async issue(issuer: IssuerPrincipal, request: IssueRequestDto): Promise<IssueResponseDto> {
+  /** Ids of the credentials the tenant issued through an OpenID4VCI offer (docs/wallets.md), oldest first. */
+  issuedThrough(offerId: string, tenantId: string): Promise<string[]> {
+    return this.records.idsByOffer(offerId, tenantId);
+  }
+
+  /** `offerId`: the OpenID4VCI offer it is issued through, remembered in its record. */
+  async issue(issuer: IssuerPrincipal, request: IssueRequestDto, offerId: string | null = null): Promise<IssueResponseDto> {
     const format = request.options?.format ?? 'vc+jwt';
     if (!IMPLEMENTED.includes(format)) {
       throw new InvalidInputError(`options.format ${format} is not offered yet; use ${IMPLEMENTED.join(' or ')}`, { errors: [{ pointer: '/options/format', detail: 'not offered yet' }] });
@@ -172,6 +178,7 @@ export class IssuanceService {
         tokenHash: statusOnly ? '' : createHash('sha256').update(token).digest('hex'),
         statusEntries: JSON.stringify(slots),
         createdAt: new Date().toISOString(),
+        offerId,
       });
     }
     await anchored;

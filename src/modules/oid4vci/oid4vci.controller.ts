@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Re
 import { ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiConsumes, ApiForbiddenResponse, ApiCreatedResponse, ApiExtraModels, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags, ApiUnauthorizedResponse, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentIssuer, IssuerGuard, type IssuerPrincipal } from '../auth/issuer.guard.js';
-import { OAuthErrorDto, OfferRequestDto, OfferResponseDto } from './dto/oid4vci.dto.js';
+import { OAuthErrorDto, OfferCredentialsDto, OfferRequestDto, OfferResponseDto } from './dto/oid4vci.dto.js';
 import { OAuthErrorFilter } from './oauth-error.filter.js';
 import { Oid4vciService, type WalletAnswer, type WalletRequest } from './oid4vci.service.js';
 
@@ -43,6 +43,17 @@ export class Oid4vciController {
   @ApiNotFoundResponse({ description: 'problem+json: no such offer, or it expired or was used' })
   offer(@Param('id') id: string): Promise<Record<string, unknown>> {
     return this.service.offerObject(id);
+  }
+
+  @Get('oid4vci/offers/:id/credentials')
+  @UseGuards(IssuerGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'OpenID4VCI: the ids of the credentials a wallet received through one of your offers (none while it waits), to change their status with POST /credentials/status.' })
+  @ApiOkResponse({ type: OfferCredentialsDto })
+  @ApiUnauthorizedResponse({ description: 'problem+json: no or unknown issuer API key' })
+  @ApiNotFoundResponse({ description: 'problem+json: no such offer of yours (unknown, another tenant’s, or expired unredeemed)' })
+  offerCredentials(@CurrentIssuer() issuer: IssuerPrincipal, @Param('id') id: string): Promise<OfferCredentialsDto> {
+    return this.service.offerCredentials(issuer, id);
   }
 
   @Get('oid4vci/offers/:id/qr.png')

@@ -22,7 +22,7 @@ import { RegistrarService } from '../registry/registrar.service.js';
 import type { IssueRequestDto } from '../credentials/dto/credentials.dto.js';
 import { authorizationServer, credentialIssuer } from './library-callbacks.js';
 import { Oid4vciRepository, stamp } from './oid4vci.repository.js';
-import type { OfferRequestDto, OfferResponseDto } from './dto/oid4vci.dto.js';
+import type { OfferCredentialsDto, OfferRequestDto, OfferResponseDto } from './dto/oid4vci.dto.js';
 import type { Oid4vciOfferEntity } from './oid4vci.entity.js';
 
 /** Credentials one request may ask for (batch_credential_issuance.batch_size). */
@@ -149,6 +149,22 @@ export class Oid4vciService implements OnApplicationBootstrap, OnApplicationShut
       qrCode: { png: `${credentialOfferUri}/qr.png`, svg: `${credentialOfferUri}/qr.svg` },
       expiresAt: new Date(expiresAt).toISOString(),
     };
+  }
+
+  /**
+   * The ids of the credentials issued through one of the tenant's offers, for status changes.
+   * Offers are deleted when redeemed, so this reads the credential records (never claim values);
+   * a live offer has none yet. 404 for an unknown offer, another tenant's, and one that expired
+   * unredeemed or whose records retention removed.
+   */
+  async offerCredentials(issuer: IssuerPrincipal, id: string): Promise<OfferCredentialsDto> {
+    if (!UUID.test(id)) throw new NotFoundError('no such credential offer');
+    const credentialIds = await this.issuance.issuedThrough(id, issuer.id);
+    if (credentialIds.length === 0) {
+      const offer = await this.repository.findOffer(id);
+      if (!offer || offer.tenantId !== issuer.id) throw new NotFoundError('no such credential offer');
+    }
+    return { offerId: id, credentialIds };
   }
 
   /** A live offer in state offered; 404 otherwise (expired, exchanged, unknown: no hint which). */
@@ -348,7 +364,7 @@ export class Oid4vciService implements OnApplicationBootstrap, OnApplicationShut
     const credentials: { credential: string }[] = [];
     for (const { jwk } of keys) {
       try {
-        const issued = await this.issuance.issue(tenant, { ...request0, options: { ...request0.options, holder: jwk as Record<string, unknown> } });
+        const issued = await this.issuance.issue(tenant, { ...request0, options: { ...request0.options, holder: jwk as Record<string, unknown> } }, offer.id);
         const id = String(issued.verifiableCredential.id);
         credentials.push({ credential: id.slice(id.indexOf(',') + 1) });
       } catch (error) {

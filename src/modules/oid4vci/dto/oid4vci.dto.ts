@@ -59,6 +59,17 @@ export class OfferResponseDto {
   expiresAt!: string;
 }
 
+/** The credentials a wallet received through an offer: their ids, for POST /credentials/status. */
+export class OfferCredentialsDto {
+  /** @example "0b5a6f55-5e3c-4a8f-a0a4-7d1c1e0c8f22" */
+  offerId!: string;
+  /**
+   * Empty while the offer waits for its wallet; one id per credential once redeemed (more for a batch).
+   * @example ["urn:uuid:6f1c2a0e-9d1b-4a57-8c7e-2b6f4d9e1a33"]
+   */
+  credentialIds!: string[];
+}
+
 /** An OAuth 2.0 / OpenID4VCI error answer (RFC 6749 §5.2): what wallets get, instead of problem+json. */
 export class OAuthErrorDto {
   /** @example "invalid_grant" */
