@@ -32,6 +32,9 @@ import { CompactSign, compactVerify } from 'jose';
 import { Bitstring } from '@digitalbazaar/bitstring';
 import pg from 'pg';
 import { cannon, type BenchContext, type Row } from './support.js';
+import { benchDataIntegrity } from './data-integrity.js';
+import { benchIssuanceFlow } from './wallets-issuance.js';
+import { benchPresentationFlow } from './wallets-presentation.js';
 
 const root = process.cwd();
 const dist = (file: string) => join(root, 'dist/src', file);
@@ -41,7 +44,7 @@ const rows: Row[] = [];
 const ADMIN_TOKEN = 'b'.repeat(40);
 
 /** The sections BENCH_ONLY names (all when unset); baselines always run. */
-const SECTIONS = ['did-create', 'replication-lag', 'resolve', 'credentials', 'status', 'catch-up'] as const;
+const SECTIONS = ['did-create', 'replication-lag', 'resolve', 'credentials', 'status', 'wallets', 'data-integrity', 'catch-up'] as const;
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
 for (const name of only ?? []) if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`BENCH_ONLY: no section ${name} (sections: ${SECTIONS.join(', ')})`);
 const selected = (name: (typeof SECTIONS)[number]) => !only || only.includes(name);
@@ -468,6 +471,11 @@ async function main(): Promise<void> {
     }
     if (veramo) await benchCredentials(ctx, floors, veramo);
     if (selected('status')) await benchStatus(ctx, floors, appendsPerSecond);
+    if (selected('wallets')) {
+      await benchIssuanceFlow(ctx);
+      await benchPresentationFlow(ctx);
+    }
+    if (selected('data-integrity')) await benchDataIntegrity(ctx);
     if (selected('catch-up')) await benchCatchUp(urls, edVerify);
     rows.push({ what: 'bench process RSS', value: process.memoryUsage().rss / 2 ** 20, unit: 'MiB' });
   } finally {
