@@ -44,6 +44,11 @@ export class ProblemFilter implements ExceptionFilter {
       return { type: problemType(slug), title, status, detail: exception.message, ...(exception.details ?? {}) };
     }
     if (exception instanceof HttpException) return this.fromHttpException(exception, request);
+    if (unstorableText(exception)) {
+      // PostgreSQL refuses a NUL byte in text (SQLite stores it): input that reached a query unchecked, still the client's.
+      this.log.warn({ requestId: request.id, method: request.method, url: redactUrl(request.url) }, 'input the database cannot store reached a query');
+      return { type: problemType('invalid-input'), title: 'Invalid input', status: 400, detail: 'The request carries a character that cannot be stored (a NUL byte).' };
+    }
     this.log.error({ err: exception, requestId: request.id, method: request.method, url: redactUrl(request.url) }, 'unexpected error');
     return {
       type: problemType('internal-error'),
@@ -78,4 +83,10 @@ export class ProblemFilter implements ExceptionFilter {
     if (Array.isArray(message)) return message.join('; ');
     return typeof message === 'string' ? message : exception.message;
   }
+}
+
+/** PostgreSQL's refusals of text it cannot store (22021: a NUL byte in UTF-8 text; 22P05: untranslatable). */
+function unstorableText(exception: unknown): boolean {
+  const code = (exception as { driverError?: { code?: unknown } } | null)?.driverError?.code;
+  return exception instanceof Error && exception.name === 'QueryFailedError' && (code === '22021' || code === '22P05');
 }

@@ -4,6 +4,8 @@ import { LessThan, type DataSource, type Repository } from 'typeorm';
 import type { RequestStatus } from '../../domain/oid4vp/request.js';
 import { Oid4vpRequestEntity } from './oid4vp-request.entity.js';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 @Injectable()
 export class Oid4vpRequestRepository {
   private readonly requests: Repository<Oid4vpRequestEntity>;
@@ -16,7 +18,9 @@ export class Oid4vpRequestRepository {
     await this.requests.insert(request);
   }
 
-  find(id: string): Promise<Oid4vpRequestEntity | null> {
+  /** Ids are ours (UUIDs): anything else is unknown without asking the database (PostgreSQL refuses a NUL byte with an error, not a miss). */
+  async find(id: string): Promise<Oid4vpRequestEntity | null> {
+    if (!UUID.test(id)) return null;
     return this.requests.findOneBy({ id });
   }
 
