@@ -11,6 +11,9 @@ import { generateNetwork, type NetworkFiles, type RegionAddress } from '../../sr
 import { writeNetworkFiles } from '../../src/modules/network/network-files.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
+/** How long close() waits for a region's shutdown before it abandons it. */
+const CLOSE_WITHIN_MS = 25_000;
+
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789';
 
 export interface TestRegion {
@@ -131,7 +134,14 @@ async function launch(config: RegionConfig, database: TestDatabase, options: Sta
       return launch(config, database, { ...options, ...(port !== undefined ? { port } : {}) });
     },
     close: async () => {
-      await stop();
+      // Bounded: a region that does not shut down in time is reported and abandoned (its
+      // database is dropped with FORCE below), so one slow shutdown cannot time out a suite's
+      // afterAll; the message names the region, for the shutdown to be looked into.
+      const late = Symbol('late');
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([stop(), new Promise<typeof late>((resolve) => (timer = setTimeout(() => resolve(late), CLOSE_WITHIN_MS)))]);
+      clearTimeout(timer);
+      if (outcome === late) process.stderr.write(`test region ${config.regionId} did not shut down within ${CLOSE_WITHIN_MS / 1000} s; abandoned\n`);
       await database.release();
       rmSync(config.dataDir, { recursive: true, force: true });
     },
