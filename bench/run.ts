@@ -31,7 +31,7 @@ import { Resolver } from 'did-resolver';
 import { CompactSign, compactVerify } from 'jose';
 import { Bitstring } from '@digitalbazaar/bitstring';
 import pg from 'pg';
-import { cannon, type BenchContext, type Row } from './support.js';
+import { cannon, inFlight, percentile, type BenchContext, type Row } from './support.js';
 import { benchDataIntegrity } from './data-integrity.js';
 import { benchIssuanceFlow } from './wallets-issuance.js';
 import { benchPresentationFlow } from './wallets-presentation.js';
@@ -78,25 +78,7 @@ function opsPerSecond(run: () => void, seconds = 1): number {
   return n / seconds;
 }
 
-async function load<T>(total: number, concurrency: number, task: (i: number) => Promise<T>): Promise<{ perSecond: number; latencies: number[] }> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t = performance.now();
-        await task(i);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  return { perSecond: total / ((performance.now() - started) / 1000), latencies };
-}
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 
 function walletCreate(): { operation: unknown } {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
@@ -182,7 +164,7 @@ async function benchCatchUp(urls: Record<string, string>, edVerify: number): Pro
   const euSize = async () => ((await (await fetch(`${urls.eu}/ledger/status`)).json()) as { logs: { log: string; size: number }[] }).logs.find((l) => l.log === 'eu')!.size;
   await stopRegion('ap');
   const creates = Array.from({ length: GAP }, walletCreate);
-  await load(creates.length, 32, async (i) => {
+  await inFlight(creates.length, 32, async (i) => {
     const res = await fetch(`${urls.eu}/1.0/operations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(creates[i]!.operation) });
     if (res.status !== 201) throw new Error(`append answered ${res.status}: ${await res.text()}`);
     await res.arrayBuffer();
@@ -225,7 +207,7 @@ async function benchCatchUp(urls: Record<string, string>, edVerify: number): Pro
   const rate = GAP / seconds;
   rows.push({ what: `catch-up of ${GAP.toLocaleString('en-US')} DID creates in ap after an outage (fetch, verify, store in chunks)`, value: rate, unit: 'entries/s', baseline: 'Ed25519 verify', ratio: rate / edVerify });
   rows.push({ what: 'catch-up: rate ap reported on /ledger/status (last seen)', value: reported, unit: 'entries/s' });
-  rows.push({ what: `catch-up: GET /health/live on ap every 20 ms during it (${latencies.length} probes), worst`, value: latencies.at(-1) ?? 0, unit: 'ms', p50: pct(latencies, 0.5), p99: pct(latencies, 0.99) });
+  rows.push({ what: `catch-up: GET /health/live on ap every 20 ms during it (${latencies.length} probes), worst`, value: latencies.at(-1) ?? 0, unit: 'ms', p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) });
 }
 
 async function asyncOpsPerSecond(run: () => Promise<void>, seconds = 1): Promise<number> {

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 
 export interface Row {
@@ -19,6 +20,29 @@ export interface Row {
   target?: string;
   /** Whether this run met `target`. */
   met?: boolean;
+}
+
+/** The value at quantile `q` of ascending `sorted` (0 when empty). */
+export const percentile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
+
+/**
+ * `total` tasks, `concurrency` at a time, for work autocannon cannot drive (several requests and
+ * client-side crypto per task): completions per second, the sorted latencies (ms), p50 and p99.
+ */
+export async function inFlight(total: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<{ perSecond: number; latencies: number[]; p50: number; p99: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    for (let i = next++; i < total; i = next++) {
+      const t = performance.now();
+      await task(i);
+      latencies.push(performance.now() - t);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  latencies.sort((a, b) => a - b);
+  return { perSecond: total / ((performance.now() - started) / 1000), latencies, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
 }
 
 export interface BenchContext {

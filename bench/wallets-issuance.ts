@@ -1,5 +1,5 @@
-import { performance } from 'node:perf_hooks';
 import { receiveCredentials, walletKey } from '../src/cli/oid4vci-wallet.js';
+import { inFlight, type BenchContext } from './support.js';
 
 /**
  * OpenID4VCI issuance over HTTP (docs/wallets.md): full pre-authorized flows per second — the
@@ -8,16 +8,6 @@ import { receiveCredentials, walletKey } from '../src/cli/oid4vci-wallet.js';
  * `POST /credentials/issue` per second of the same credential, measured in the same run.
  * Wiring: bench/run.ts calls it with the regions' URLs and the admin token.
  */
-export interface BenchRow {
-  what: string;
-  value: number;
-  unit: string;
-  baseline?: string;
-  ratio?: number;
-  p50?: number;
-  p99?: number;
-}
-
 const FLOWS = Number(process.env.BENCH_OID4VCI_FLOWS ?? 200);
 const IN_FLIGHT = 8;
 
@@ -28,26 +18,8 @@ async function post(url: string, body: unknown, token: string): Promise<Record<s
   return json;
 }
 
-async function load(total: number, concurrency: number, task: () => Promise<void>): Promise<{ perSecond: number; p50: number; p99: number }> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next++ < total) {
-        const t = performance.now();
-        await task();
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-  return { perSecond: latencies.length / seconds, p50: pct(0.5), p99: pct(0.99) };
-}
 
-export async function benchIssuanceFlow(ctx: { urls: Record<string, string>; adminToken: string; row: (r: BenchRow) => void }): Promise<void> {
+export async function benchIssuanceFlow(ctx: BenchContext): Promise<void> {
   const eu = ctx.urls.eu ?? Object.values(ctx.urls)[0];
   if (!eu) throw new Error('benchIssuanceFlow needs a region URL');
   const tenant = await post(`${eu}/admin/issuers`, { name: 'Bench wallets issuer' }, ctx.adminToken);
@@ -74,8 +46,8 @@ export async function benchIssuanceFlow(ctx: { urls: Record<string, string>; adm
     await flow();
   }
 
-  const plain = await load(FLOWS, IN_FLIGHT, plainIssue);
-  const full = await load(FLOWS, IN_FLIGHT, flow);
+  const plain = await inFlight(FLOWS, IN_FLIGHT, plainIssue);
+  const full = await inFlight(FLOWS, IN_FLIGHT, flow);
   ctx.row({ what: `issue dc+sd-jwt with POST /credentials/issue (eu), ${IN_FLIGHT} in flight`, value: plain.perSecond, unit: 'ops/s', p50: plain.p50, p99: plain.p99 });
   ctx.row({
     what: `OpenID4VCI pre-authorized issuance of a dc+sd-jwt (offer → metadata → token with DPoP and tx_code → nonce → credential; the wallet's crypto included), ${IN_FLIGHT} in flight`,

@@ -7,15 +7,9 @@
  * same kind of presentation in the same run, and the ratio of the two.
  */
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { digest } from '@sd-jwt/crypto-nodejs';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
-
-export interface PresentationBenchContext {
-  urls: Record<string, string>;
-  adminToken: string;
-  row: (r: { what: string; value: number; unit: string; baseline?: string; ratio?: number; p50?: number; p99?: number }) => void;
-}
+import { inFlight, type BenchContext } from './support.js';
 
 const ROUNDS = Number(process.env.BENCH_OID4VP_ROUNDS ?? 200);
 const CONCURRENCY = 8;
@@ -41,28 +35,7 @@ async function json(method: 'GET' | 'POST', url: string, body?: unknown, token?:
   return JSON.parse(res.text);
 }
 
-/** `total` tasks over `concurrency` workers: completions per second and sorted latencies (ms). */
-async function load(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<{ perSecond: number; p50: number; p99: number }> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t = performance.now();
-        await task(i);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(2));
-  return { perSecond: total / elapsed, p50: at(0.5), p99: at(0.99) };
-}
-
-export async function benchPresentationFlow(ctx: PresentationBenchContext): Promise<void> {
+export async function benchPresentationFlow(ctx: BenchContext): Promise<void> {
   const [issuerRegion, verifierRegion] = [ctx.urls.eu ?? Object.values(ctx.urls)[0]!, ctx.urls.ap ?? Object.values(ctx.urls).at(-1)!];
   const holder = generateKeyPairSync('ed25519');
   const x = holder.publicKey.export({ format: 'jwk' }).x!;
@@ -109,10 +82,10 @@ export async function benchPresentationFlow(ctx: PresentationBenchContext): Prom
     if (res.status !== 200) throw new Error(`verify → ${res.status} ${res.text.slice(0, 300)}`);
   };
 
-  await load(10, 2, round); // warm-up: caches of DID documents and keys
-  await load(10, 2, plain);
-  const verify = await load(ROUNDS, CONCURRENCY, plain);
-  const rounds = await load(ROUNDS, CONCURRENCY, round);
+  await inFlight(10, 2, round); // warm-up: caches of DID documents and keys
+  await inFlight(10, 2, plain);
+  const verify = await inFlight(ROUNDS, CONCURRENCY, plain);
+  const rounds = await inFlight(ROUNDS, CONCURRENCY, round);
   ctx.row({ what: 'POST /presentations/verify (dc+sd-jwt with KB-JWT, other region’s credential)', value: Number(verify.perSecond.toFixed(1)), unit: 'verifications/s', p50: verify.p50, p99: verify.p99 });
   ctx.row({
     what: 'OpenID4VP round (create request → request object → direct_post response → result)',
