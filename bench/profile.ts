@@ -6,6 +6,8 @@
  * not) and where that time goes: self time by package and by function, and time inclusive of
  * callees by package (docs/performance.md). Scenarios: live, resolve, create, issue, issue-sd,
  * verify, verify-sd, verify-status. The profile is left in PROFILE_DIR (default a temporary directory).
+ * PROFILE=0 runs the region without the profiler: the CPU per request is then the region's own,
+ * not inflated by sampling (use it to compare before and after; use the profile to find where).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
@@ -41,7 +43,8 @@ async function main(): Promise<void> {
   const init = spawnSync(process.execPath, ['dist/src/cli/network-init.js', '--per-region', '--data-dir', dir, '--regions', `eu=${url}`], { encoding: 'utf8' });
   if (init.status !== 0) throw new Error(init.stderr);
   const spawnedAt = performance.now();
-  const region = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profiles}`, 'dist/src/main.js'], {
+  const profiling = process.env.PROFILE !== '0';
+  const region = spawn(process.execPath, [...(profiling ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`] : []), 'dist/src/main.js'], {
     stdio: 'inherit',
     env: { PATH: process.env.PATH, REGION_ID: 'eu', PORT: String(port), DATA_DIR: join(dir, 'eu'), ADMIN_TOKEN: 'b'.repeat(40), KEY_ENCRYPTION_SECRET: 'cd'.repeat(32), LOG_LEVEL: 'silent' },
   });
@@ -89,6 +92,7 @@ async function main(): Promise<void> {
   region.kill('SIGTERM');
   await exited;
   process.stdout.write(`${scenario}: ${result.total} requests, ${Math.round(result.perSecond)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, region CPU ${Math.round((cpu * 1e6) / result.total)} µs/request\n`);
+  if (!profiling) return;
   const file = readdirSync(profiles).find((f) => f.endsWith('.cpuprofile'));
   if (file) summarize(join(profiles, file), window as [number, number]);
 }
