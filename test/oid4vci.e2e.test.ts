@@ -327,13 +327,33 @@ describe('refusals (OAuth / OpenID4VCI error answers)', () => {
   });
 
   it('a DPoP proof used twice (same jti): invalid_dpop_proof', async () => {
-    const offer = await createOffer();
+    const [first, second] = [await createOffer(), await createOffer()];
     const key = walletKey();
     const nonce = await dpopNonce(key);
     const proof = await dpopProof(key, `${issuerUrl()}/token`, { nonce });
-    const form = { grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': 'unknown' };
-    expectOAuthError(await send(`${issuerUrl()}/token`, { form, headers: { dpop: proof } }), 400, 'invalid_grant');
-    expectOAuthError(await send(`${issuerUrl()}/token`, { form: { ...form, 'pre-authorized_code': await codeOf(offer) }, headers: { dpop: proof } }), 400, 'invalid_dpop_proof');
+    const form = { grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': await codeOf(first) };
+    expect((await send(`${issuerUrl()}/token`, { form, headers: { dpop: proof } })).status).toBe(200);
+    expectOAuthError(await send(`${issuerUrl()}/token`, { form: { ...form, 'pre-authorized_code': await codeOf(second) }, headers: { dpop: proof } }), 400, 'invalid_dpop_proof');
+  });
+
+  it('what anyone may ask for is never stored: c_nonces, DPoP nonces and proofs with no code of ours write no row', async () => {
+    const rows = async (): Promise<number> => Number((await eu().query('SELECT COUNT(*) AS n FROM oid4vci_nonce'))[0].n);
+    const before = await rows();
+    const key = walletKey();
+    const nonce = await dpopNonce(key);
+    for (let i = 0; i < 20; i++) {
+      expect(await cNonce()).toMatch(/^[A-Za-z0-9_-]{32}\.[A-Za-z0-9_-]{22}$/);
+      await dpopNonce(walletKey());
+      const form = { grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': randomBytes(32).toString('base64url') };
+      expectOAuthError(await send(`${issuerUrl()}/token`, { form, headers: { dpop: await dpopProof(key, `${issuerUrl()}/token`, { nonce }) } }), 400, 'invalid_grant');
+    }
+    expect(await rows()).toBe(before);
+  });
+
+  it('a c_nonce is no DPoP nonce: use_dpop_nonce', async () => {
+    const offer = await createOffer();
+    const answer = await send(`${issuerUrl()}/token`, { form: { grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': await codeOf(offer) }, headers: { dpop: await dpopProof(walletKey(), `${issuerUrl()}/token`, { nonce: await cNonce() }) } });
+    expectOAuthError(answer, 400, 'use_dpop_nonce');
   });
 
   it('a credential request without a DPoP proof: invalid_dpop_proof (401)', async () => {

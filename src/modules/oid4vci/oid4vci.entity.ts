@@ -48,14 +48,18 @@ export class Oid4vciOfferEntity {
   expiresAt!: string;
 }
 
-/** Single-use and bounded values: c_nonces, DPoP nonces, seen DPoP proof ids (by SHA-256). */
+/**
+ * Spent single-use values, by SHA-256, until they expire: c_nonces spent by credential requests
+ * and DPoP proof ids seen with a code or token of ours. Nonces handed out are not stored
+ * (src/domain/oid4vci/nonce.ts); rows of kind `dpop_nonce` in older databases expire and are swept.
+ */
 @Entity('oid4vci_nonce')
 @Index('idx_oid4vci_nonce_expires', ['expiresAt'])
 export class Oid4vciNonceEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   hash!: string;
 
-  /** `c_nonce`, `dpop_nonce` or `dpop_jti`. */
+  /** `c_nonce` or `dpop_jti` (`dpop_nonce` in older databases). */
   @Column({ type: 'varchar', length: 16 })
   kind!: string;
 

@@ -6,7 +6,8 @@ import { Oid4vciNonceEntity, Oid4vciOfferEntity } from './oid4vci.entity.js';
 /** Times are stored as fixed-width ms text, so that they compare as strings on both databases. */
 export const stamp = (ms: number): string => String(Math.floor(ms)).padStart(16, '0');
 
-export type NonceKind = 'c_nonce' | 'dpop_nonce' | 'dpop_jti';
+/** What is recorded, by SHA-256: a c_nonce a credential request spent, a DPoP proof's key thumbprint and `jti`. */
+export type NonceKind = 'c_nonce' | 'dpop_jti';
 
 @Injectable()
 export class Oid4vciRepository {
@@ -52,7 +53,7 @@ export class Oid4vciRepository {
     return (result.affected ?? 0) === 1;
   }
 
-  /** Stores a nonce (or proof id); false when it is already there (a replay). */
+  /** Records a spent nonce (or proof id) until it expires; false when it is already there (a replay). */
   async addNonce(hash: string, kind: NonceKind, expiresAt: number): Promise<boolean> {
     try {
       await this.nonces.insert({ hash, kind, expiresAt: stamp(expiresAt) });
@@ -62,16 +63,6 @@ export class Oid4vciRepository {
       if (code === '23505' || code.startsWith('SQLITE_CONSTRAINT')) return false;
       throw error;
     }
-  }
-
-  /** A live nonce of that kind, consumed (deleted) when `consume`. */
-  async takeNonce(hash: string, kind: NonceKind, now: number, consume: boolean): Promise<boolean> {
-    if (consume) {
-      const result = await this.db.createQueryBuilder().delete().from(Oid4vciNonceEntity).where('hash = :hash AND kind = :kind AND expires_at > :now', { hash, kind, now: stamp(now) }).execute();
-      return (result.affected ?? 0) === 1;
-    }
-    const found = await this.nonces.findOneBy({ hash, kind });
-    return found !== null && found.expiresAt > stamp(now);
   }
 
   /** The sweep: expired offers (with their claim values) and nonces go. */

@@ -12,6 +12,7 @@ import { defaultVct, issuerId, parseCredential } from '../../domain/credentials/
 import { DomainError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import { OAuthError, type OAuthErrorCode } from '../../domain/oid4vci/errors.js';
 import { authorizationServerMetadata, credentialIssuerMetadata, endpoints, isConfiguration, type CredentialConfigurationId } from '../../domain/oid4vci/metadata.js';
+import { NonceMinter } from '../../domain/oid4vci/nonce.js';
 import { checkAccess, decideToken, type OfferState, type OfferView } from '../../domain/oid4vci/offer.js';
 import { checkDistinctKeys, checkIssuedAt, checkProofHeader, DPOP_ALGORITHMS, PROOF_ALGORITHMS, proofsNonce } from '../../domain/oid4vci/proof.js';
 import { IssuerRepository } from '../admin/issuer.repository.js';
@@ -65,6 +66,8 @@ type StoredRequest = IssueRequestDto & { txCode?: { input_mode: 'numeric' | 'tex
 @Injectable()
 export class Oid4vciService implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
+  /** c_nonces and DPoP nonces: minted and checked without a row (an unauthenticated caller writes nothing). */
+  private readonly nonces: NonceMinter;
 
   constructor(
     private readonly repository: Oid4vciRepository,
@@ -77,6 +80,7 @@ export class Oid4vciService implements OnApplicationBootstrap, OnApplicationShut
   ) {
     // The library checks that URLs are https; a region served over plain HTTP (local runs, tests) names itself with http.
     if (this.network.self.url.startsWith('http://')) setGlobalConfig({ allowInsecureUrls: true });
+    this.nonces = new NonceMinter(config.keyEncryptionSecret);
   }
 
   onApplicationBootstrap(): void {
@@ -229,26 +233,25 @@ export class Oid4vciService implements OnApplicationBootstrap, OnApplicationShut
 
   // ---- wallet side -------------------------------------------------------------------------------
 
-  /** The nonce endpoint (OpenID4VCI §7): a fresh single-use c_nonce. */
+  /** The nonce endpoint (OpenID4VCI §7): a fresh c_nonce, single use (spent by the credential request), nothing stored until then. */
   async nonce(tenantId: string): Promise<WalletAnswer> {
     await this.tenant(tenantId);
-    const nonce = random();
-    await this.repository.addNonce(sha256(nonce), 'c_nonce', Date.now() + NONCE_TTL_SECONDS * 1000);
+    const nonce = this.nonces.mint('c_nonce', Date.now() + NONCE_TTL_SECONDS * 1000);
     return { status: 200, headers: NO_STORE, body: { c_nonce: nonce, c_nonce_expires_in: NONCE_TTL_SECONDS } };
   }
 
-  /** A fresh DPoP nonce (RFC 9449 §8), valid for NONCE_TTL_SECONDS. */
-  private async dpopNonce(): Promise<string> {
-    const nonce = random();
-    await this.repository.addNonce(sha256(nonce), 'dpop_nonce', Date.now() + NONCE_TTL_SECONDS * 1000);
-    return nonce;
+  /** A fresh DPoP nonce (RFC 9449 §8), valid for NONCE_TTL_SECONDS, nothing stored. */
+  private dpopNonce(): string {
+    return this.nonces.mint('dpop_nonce', Date.now() + NONCE_TTL_SECONDS * 1000);
   }
 
   /**
    * A request's DPoP proof (RFC 9449 §4.3): signed with ES256 by the key in its header, for this
-   * method and URL (and access token), recent, with a nonce of ours, and never seen before.
+   * method and URL (and access token), recent, and with a nonce of ours. Whether its `jti` is new
+   * is `spendDpop`'s to say, called once the request has shown a code or token of ours, so that
+   * proofs anyone can make cause no write.
    */
-  private async checkDpop(request: WalletRequest, tenantId: string, resource: boolean, accessToken?: string): Promise<{ jkt: string; nonce: string }> {
+  private async checkDpop(request: WalletRequest, tenantId: string, resource: boolean, accessToken?: string): Promise<{ jkt: string; nonce: string; jti: unknown; status: number }> {
     const status = resource ? 401 : 400;
     const header = request.headers.dpop;
     if (typeof header !== 'string' || header.length === 0) throw new OAuthError('invalid_dpop_proof', 'the request needs a DPoP proof (DPoP header)', { status });
@@ -267,12 +270,16 @@ export class Oid4vciService implements OnApplicationBootstrap, OnApplicationShut
     const now = Date.now();
     checkIssuedAt(verified.payload.iat, now, NONCE_TTL_SECONDS, 'invalid_dpop_proof');
     const nonce = verified.payload.nonce;
-    if (typeof nonce !== 'string' || !(await this.repository.takeNonce(sha256(nonce), 'dpop_nonce', now, false))) {
-      throw new OAuthError('use_dpop_nonce', 'the DPoP proof must carry the nonce of the DPoP-Nonce header', { status, dpopNonce: await this.dpopNonce() });
+    if (typeof nonce !== 'string' || this.nonces.check('dpop_nonce', nonce, now) === undefined) {
+      throw new OAuthError('use_dpop_nonce', 'the DPoP proof must carry the nonce of the DPoP-Nonce header', { status, dpopNonce: this.dpopNonce() });
     }
-    const fresh = await this.repository.addNonce(sha256(`${verified.jwkThumbprint}:${verified.payload.jti}`), 'dpop_jti', now + 2 * (NONCE_TTL_SECONDS + 60) * 1000);
-    if (!fresh) throw new OAuthError('invalid_dpop_proof', 'the DPoP proof was already used (jti)', { status });
-    return { jkt: verified.jwkThumbprint, nonce };
+    return { jkt: verified.jwkThumbprint, nonce, jti: verified.payload.jti, status };
+  }
+
+  /** A DPoP proof's `jti` is recorded; a second use of it is refused (kept while its nonce and `iat` could still pass). */
+  private async spendDpop(dpop: { jkt: string; jti: unknown; status: number }, now: number): Promise<void> {
+    const fresh = await this.repository.addNonce(sha256(`${dpop.jkt}:${String(dpop.jti)}`), 'dpop_jti', now + 2 * (NONCE_TTL_SECONDS + 60) * 1000);
+    if (!fresh) throw new OAuthError('invalid_dpop_proof', 'the DPoP proof was already used (jti)', { status: dpop.status });
   }
 
   /** The token endpoint (RFC 6749 §4, OpenID4VCI §6): pre-authorized code (+ tx_code) for a DPoP-bound access token. */
@@ -289,6 +296,7 @@ export class Oid4vciService implements OnApplicationBootstrap, OnApplicationShut
     const found = CODE.test(grant.preAuthorizedCode) ? await this.repository.findByCode(grant.preAuthorizedCode) : null;
     const offer = found && found.tenantId === tenantId ? found : null;
     const now = Date.now();
+    if (offer) await this.spendDpop(dpop, now);
     const decision = decideToken(offer && view(offer), { txCodeHash: grant.txCode === undefined ? null : sha256(grant.txCode) }, now);
     if (!decision.grant) {
       if (offer && decision.burn) await this.repository.deleteOffer(offer.id);
@@ -317,6 +325,7 @@ export class Oid4vciService implements OnApplicationBootstrap, OnApplicationShut
     const dpop = await this.checkDpop(request, tenantId, true, accessToken);
     const now = Date.now();
     checkAccess(view(offer), dpop.jkt, now);
+    await this.spendDpop(dpop, now);
 
     const body = request.body;
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new OAuthError('invalid_credential_request', 'the credential request is a JSON object');
@@ -358,7 +367,9 @@ export class Oid4vciService implements OnApplicationBootstrap, OnApplicationShut
     }
     checkDistinctKeys(keys.map((k) => k.jkt));
     const nonce = proofsNonce(payloads);
-    if (!(await this.repository.takeNonce(sha256(nonce), 'c_nonce', now, true))) throw new OAuthError('invalid_nonce', 'the c_nonce is unknown, used or expired: get a new one from the nonce endpoint');
+    const nonceExpiresAt = this.nonces.check('c_nonce', nonce, now);
+    // Spent by this request, authenticated by its access token: the one write a c_nonce ever causes.
+    if (nonceExpiresAt === undefined || !(await this.repository.addNonce(sha256(nonce), 'c_nonce', nonceExpiresAt))) throw new OAuthError('invalid_nonce', 'the c_nonce is unknown, used or expired: get a new one from the nonce endpoint');
     if (!(await this.repository.deleteOffer(offer.id, offer.accessTokenHash!))) throw new OAuthError('invalid_token', 'the access token was already used');
 
     const credentials: { credential: string }[] = [];
