@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { createRegionApp } from './app.factory.js';
 import { ConfigError, loadConfig } from './config/config.js';
 
 /** One region, configured by the environment (docs/operations.md, Environment). */
@@ -8,6 +7,9 @@ async function main(): Promise<void> {
   let started;
   try {
     config = loadConfig(process.env);
+    // The application (Nest, TypeORM, every module) is loaded only once the configuration holds:
+    // a missing or wrong variable is reported at once, not after seconds of imports.
+    const { createRegionApp } = await import('./app.factory.js');
     // Also a ConfigError: a database of another region or genesis, a KEY_ENCRYPTION_SECRET that does not open it.
     started = await createRegionApp(config);
   } catch (error) {

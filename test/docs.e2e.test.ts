@@ -80,7 +80,8 @@ describe.skipIf(!hasJq)('documentation examples run as written (jq is needed: ap
       .replaceAll('http://127.0.0.1:3002', regions.ap.url!)
       .replace(/(\.\/)?data\/local-secrets\.json/g, join(work, 'local-secrets.json'))
       .replace(/(\.\/)?data\/(eu|ap)\//g, (_m, _dot, id: 'eu' | 'ap') => `${regions[id].config.dataDir}/`)
-      .replace(/(^|\s)holder\.(jwk|json)\b/g, (_m, pre: string, ext: string) => `${pre}${join(work, `holder.${ext}`)}`);
+      // key files the examples write go to this run's own folder, so a failed run leaves none behind in the clone
+      .replace(/(^|\s)(holder|wallet)\.(jwk|json)\b/g, (_m, pre: string, name: string, ext: string) => `${pre}${join(work, `${name}.${ext}`)}`);
 
   it.each(files)('%s', async (file) => {
     const blocks = shellBlocks(readFileSync(join(ROOT, file), 'utf8')).filter((b) => !b.skip);
