@@ -73,8 +73,17 @@ export async function createRegionApp(config: RegionConfig, log = createLogger(c
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, boundedJsonParser(fastify.getDefaultJsonParser('error', 'error')));
   // OAuth token endpoints (RFC 6749 §4.1.3) and OpenID4VP response endpoints (OpenID4VP 1.0 section 8.2) take form bodies; every other route stays JSON only.
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, formBodyParser);
+  // Shutting down: an answer still in flight closes its connection. Node closes the idle ones when
+  // the server closes, but a keep-alive connection that becomes idle after that would hold the
+  // close open until HTTP_KEEP_ALIVE_TIMEOUT_MS (72 s by default).
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    if (closing) void reply.header('connection', 'close');
   });
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.httpDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
