@@ -1,10 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
 import type { RegionConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { LoggerModule } from './common/logger.module.js';
 import { dataSourceOptions } from './database/data-source.js';
+import { serializeSqliteTransactions } from './database/sqlite-serial.js';
 import { AdminModule } from './modules/admin/admin.module.js';
 import { CredentialsModule } from './modules/credentials/credentials.module.js';
 import { ExplorerModule } from './modules/explorer/explorer.module.js';
@@ -28,7 +30,15 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(log),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 0 }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...dataSourceOptions(config), retryAttempts: 0 }),
+          // On SQLite an open transaction has the one connection to itself (src/database/sqlite-serial.ts).
+          dataSourceFactory: async (options) => {
+            const db = await new DataSource(options!).initialize();
+            serializeSqliteTransactions(db);
+            return db;
+          },
+        }),
         NetworkModule,
         PolicyModule,
         MetricsModule,
