@@ -1,15 +1,14 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { clientErrorHandler, frameworkErrors } from './common/framework-errors.js';
 import { boundedJsonParser, formBodyParser } from './common/json-body.js';
-import { createLogger, PinoNestLogger } from './common/logger.js';
+import { createLogger, PinoNestLogger, RequestLogController, RequestLogger } from './common/logger.js';
 import { completeOpenApi } from './common/openapi.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { createValidationPipe } from './common/validation.js';
@@ -17,6 +16,13 @@ import { MetricsService } from './modules/metrics/metrics.service.js';
 import type { RegionConfig } from './config/config.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Our request ids: this process's random prefix (64 bits) and a counter, unique across replicas and restarts without a UUID per request. */
+function requestIds(): () => string {
+  const prefix = randomBytes(8).toString('hex');
+  let count = 0;
+  return () => `${prefix}-${(++count).toString(36)}`;
+}
 /** What the other regions poll every few seconds: logged per request only at debug level or finer. */
 const REPLICATION_ROUTES = new Set(['/ledger/:region/checkpoint', '/ledger/:region/entries', '/ledger/:region/proof/consistency', '/ledger/:region/hint']);
 
@@ -32,17 +38,26 @@ export interface RegionApp {
 
 /** Builds one region's application, ready to `listen`; main.ts, local runs and tests share it. */
 export async function createRegionApp(config: RegionConfig, log = createLogger(config.logLevel, config.regionId)): Promise<RegionApp> {
+  // The metrics service comes from the app, which is made after the adapter that reports to it.
+  const made: { metrics?: MetricsService } = {};
+  const nextRequestId = requestIds();
   const adapter = new FastifyAdapter({
     loggerInstance: log,
+    childLoggerFactory: RequestLogger.factory,
+    // No Nest middleware anywhere: @fastify/middie would still run its onRequest hook on every request.
+    skipMiddie: true,
     bodyLimit: config.bodyLimitBytes,
     // DIDs travel in paths, and a did:jwk is a whole JWK.
     routerOptions: { maxParamLength: 4096 },
     // A caller's own request id is kept when it is sane, so traces join across regions.
     genReqId: (req: IncomingMessage) => {
       const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : nextRequestId();
     },
-    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    // One line per request, and the duration metric, when the response is finished.
+    logController: new RequestLogController(log, (request, reply) => {
+      made.metrics?.httpDuration.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    }),
     // What Fastify and Node refuse before Nest sees the request is problem+json too.
     frameworkErrors,
     clientErrorHandler,
@@ -67,12 +82,17 @@ export async function createRegionApp(config: RegionConfig, log = createLogger(c
   });
   app.useGlobalFilters(new ProblemFilter(log));
   app.useGlobalPipes(createValidationPipe());
-  const metrics = app.get(MetricsService);
+  made.metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, boundedJsonParser(fastify.getDefaultJsonParser('error', 'error')));
   // OAuth token endpoints (RFC 6749 §4.1.3) and OpenID4VP response endpoints (OpenID4VP 1.0 section 8.2) take form bodies; every other route stays JSON only.
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, formBodyParser);
+  // Set when the request arrives, so every answer carries it, errors and 404s included (Fastify's error path keeps reply headers).
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
   // Shutting down: an answer still in flight closes its connection. Node closes the idle ones when
   // the server closes, but a keep-alive connection that becomes idle after that would hold the
   // close open until HTTP_KEEP_ALIVE_TIMEOUT_MS (72 s by default).
@@ -81,12 +101,9 @@ export async function createRegionApp(config: RegionConfig, log = createLogger(c
     closing = true;
     done();
   });
-  fastify.addHook('onSend', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) void reply.header('connection', 'close');
-  });
-  fastify.addHook('onResponse', async (request, reply) => {
-    metrics.httpDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done(null, payload);
   });
   const document = completeOpenApi(SwaggerModule.createDocument(
     app,

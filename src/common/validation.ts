@@ -58,6 +58,8 @@ export function plainObjectWith(value: unknown, allowed: ReadonlySet<string>): v
 
 class FastValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // A string path or query parameter typed string: ValidationPipe would return String(value), the same string.
+    if (metadata.metatype === String && typeof value === 'string') return value;
     const check = metadata.metatype ? fastChecks.get(metadata.metatype) : undefined;
     if (check?.(value)) return value;
     return super.transform(value, metadata);

@@ -16,5 +16,7 @@ describe('negotiate', () => {
     ['image/png;q=1, application/did+json;q=0', undefined],
   ])('%s → %s', (accept, expected) => {
     expect(negotiate(accept)).toBe(expected);
+    // the second time from the memo of decided headers
+    expect(negotiate(accept)).toBe(expected);
   });
 });

@@ -13,12 +13,24 @@ const OFFERS: [string, Representation][] = [
   ['application/json', 'resolution'],
 ];
 
+/** Accept headers already decided: clients send a handful of distinct ones, each on every request. */
+const decided = new Map<string, Representation | null>();
+const DECIDED_LIMIT = 256;
+
 /**
  * Picks the representation an Accept header prefers (q-values honoured); undefined when it
  * accepts none of ours. No header, or any wildcard, gets the full resolution result.
  */
 export function negotiate(accept: string | undefined): Representation | undefined {
   if (!accept || accept.trim() === '') return 'resolution';
+  const known = decided.get(accept);
+  if (known !== undefined) return known ?? undefined;
+  const representation = choose(accept);
+  if (decided.size < DECIDED_LIMIT) decided.set(accept, representation ?? null);
+  return representation;
+}
+
+function choose(accept: string): Representation | undefined {
   const ranges = accept
     .split(',')
     .map((part, order) => {

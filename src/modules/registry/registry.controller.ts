@@ -134,12 +134,8 @@ export class RegistryController {
     if (error) return this.resolutionError(reply, error, String(result.didResolutionMetadata.message ?? error));
     const deactivated = result.didDocumentMetadata.deactivated === true;
     void reply.status(deactivated ? 410 : 200);
-    if (representation === 'resolution') {
-      void reply.header('content-type', DID_RESOLUTION);
-      return JSON.stringify({ '@context': 'https://w3id.org/did-resolution/v1', ...result });
-    }
-    void reply.header('content-type', representation === 'document' ? DID_JSON : DID_LD_JSON);
-    return JSON.stringify(result.didDocument);
+    void reply.header('content-type', representation === 'resolution' ? DID_RESOLUTION : representation === 'document' ? DID_JSON : DID_LD_JSON);
+    return this.resolver.body(result, representation);
   }
 
   @Get('identifiers/:did/log')

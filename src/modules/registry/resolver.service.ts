@@ -7,6 +7,7 @@ import { LedgerIntegrity, LedgerIntegrityError } from '../ledger/ledger-integrit
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { chainItems } from './chain-items.js';
+import type { Representation } from './negotiation.js';
 
 /** Resolution failures in the vocabulary of W3C DID Resolution (docs/api.md section 3). */
 export type ResolutionErrorCode = 'INVALID_DID' | 'NOT_FOUND' | 'METHOD_NOT_SUPPORTED' | 'INTERNAL_ERROR';
@@ -29,6 +30,16 @@ interface CachedChain {
 /** Folded chains kept in memory (the oldest cached goes first). */
 const CHAIN_CACHE_LIMIT = 100_000;
 
+/** The resolution metadata of every did:isthmus success: one shared object, so a result is known to be one. */
+const RESOLVED: DIDResolutionResult['didResolutionMetadata'] = Object.freeze({ contentType: 'application/did+json' });
+
+/** A version's answer bodies, serialized once. */
+interface Bodies {
+  readonly document: unknown;
+  resolution?: string;
+  documentJson?: string;
+}
+
 const failure = (error: ResolutionErrorCode, message: string): DIDResolutionResult => ({
   didResolutionMetadata: { error, message },
   didDocument: null,
@@ -43,6 +54,8 @@ const failure = (error: ResolutionErrorCode, message: string): DIDResolutionResu
 @Injectable()
 export class ResolverService implements OnModuleInit {
   private readonly chains = new Map<string, CachedChain>();
+  /** By the version's metadata object: a folded version and its objects are never changed once cached. */
+  private readonly bodies = new WeakMap<object, Bodies>();
   readonly resolver: Resolver;
 
   constructor(
@@ -77,7 +90,27 @@ export class ResolverService implements OnModuleInit {
   }
 
   resolve(did: string, selector: VersionSelector = {}): Promise<DIDResolutionResult> {
+    // A bare did:isthmus has no path, parameters, query or fragment: did-resolver's DID URL parse would add nothing.
+    if (isIsthmusDid(did)) return this.resolveIsthmus({ did, didUrl: did, method: 'isthmus', id: did.slice('did:isthmus:'.length) }, { ...selector });
     return this.resolver.resolve(did, { ...selector });
+  }
+
+  /**
+   * The JSON of a successful result in a representation: the whole result with its `@context`,
+   * or the document alone. A did:isthmus version's bodies are serialized once and kept with the
+   * cached chain's objects (a resolution is mostly that serialization otherwise).
+   */
+  body(result: DIDResolutionResult, representation: Representation): string {
+    const bodies = this.bodiesOf(result);
+    if (representation === 'resolution') return (bodies.resolution ??= JSON.stringify({ '@context': 'https://w3id.org/did-resolution/v1', ...result }));
+    return (bodies.documentJson ??= JSON.stringify(result.didDocument));
+  }
+
+  private bodiesOf(result: DIDResolutionResult): Bodies {
+    if (result.didResolutionMetadata !== RESOLVED) return { document: result.didDocument };
+    let bodies = this.bodies.get(result.didDocumentMetadata);
+    if (bodies?.document !== result.didDocument) this.bodies.set(result.didDocumentMetadata, (bodies = { document: result.didDocument }));
+    return bodies;
   }
 
   /** The stored, integrity-checked operations of a DID (for its log endpoint). */
@@ -100,7 +133,7 @@ export class ResolverService implements OnModuleInit {
               ...(versionTime !== undefined ? { versionTime: versionTimeInstant(versionTime) } : {}),
             });
       return {
-        didResolutionMetadata: { contentType: 'application/did+json' },
+        didResolutionMetadata: RESOLVED,
         didDocument: folded.document as DIDResolutionResult['didDocument'],
         didDocumentMetadata: folded.metadata,
       };
