@@ -3,19 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { In, LessThan, Not, type DataSource, type EntityManager } from 'typeorm';
 import { CredentialRecordEntity, PendingAnchorEntity } from './credential-record.entity.js';
 
-interface Pending {
-  readonly record: CredentialRecordEntity;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
-}
-
 /** Rows per INSERT statement: well under both databases' parameter limits. */
 const CHUNK = 100;
 
+const RECORD_INSERT = 'INSERT INTO "credential_record" ("id", "tenant_id", "issuer_did", "types", "format", "token_hash", "status_entries", "created_at", "offer_id") VALUES';
+const recordValues = (r: CredentialRecordEntity): unknown[] => [r.id, r.tenantId, r.issuerDid, r.types, r.format, r.tokenHash, r.statusEntries, r.createdAt, r.offerId];
+
 @Injectable()
 export class CredentialRecordRepository {
-  private queue: Pending[] = [];
-
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** Issuance anchors not yet on the ledger (left by a crash, or in flight). */
@@ -23,12 +18,30 @@ export class CredentialRecordRepository {
     return (await this.db.getRepository(PendingAnchorEntity).find({ order: { createdAt: 'ASC' } })).map((p) => p.digest);
   }
 
-  /** Stores digests to anchor; one that is already pending is not an error. */
-  async insertPendingAnchors(digests: readonly string[]): Promise<void> {
-    for (let i = 0; i < digests.length; i += CHUNK) {
-      const createdAt = new Date().toISOString();
-      await this.db.createQueryBuilder().insert().into(PendingAnchorEntity).values(digests.slice(i, i + CHUNK).map((digest) => ({ digest, createdAt }))).orIgnore().execute();
-    }
+  /**
+   * What issuances answered now leave behind, in one transaction: their records and their
+   * digests in the anchor outbox (a digest already pending is not an error). Plain multi-row
+   * INSERTs: TypeORM's insert builder cost more than the statements (docs/performance.md).
+   */
+  async insertIssued(records: readonly CredentialRecordEntity[], digests: readonly string[]): Promise<void> {
+    const postgres = this.db.options.type === 'postgres';
+    const createdAt = new Date().toISOString();
+    const write = async (tx: EntityManager) => {
+      for (let i = 0; i < records.length; i += CHUNK) {
+        const chunk = records.slice(i, i + CHUNK);
+        await tx.query(`${RECORD_INSERT} ${rows(chunk.length, 9, postgres)}`, chunk.flatMap(recordValues));
+      }
+      for (let i = 0; i < digests.length; i += CHUNK) {
+        const chunk = digests.slice(i, i + CHUNK);
+        const values = rows(chunk.length, 2, postgres);
+        const sql = postgres
+          ? `INSERT INTO "credential_anchor_pending" ("digest", "created_at") VALUES ${values} ON CONFLICT DO NOTHING`
+          : `INSERT OR IGNORE INTO "credential_anchor_pending" ("digest", "created_at") VALUES ${values}`;
+        await tx.query(sql, chunk.flatMap((digest) => [digest, createdAt]));
+      }
+    };
+    // One statement needs no transaction of its own (status-only retention keeps no record of a credential without status).
+    await (records.length === 0 && digests.length <= CHUNK ? write(this.db.manager) : this.db.transaction(write));
   }
 
   /** Inside the transaction that appends their `anchor` entry. */
@@ -61,31 +74,11 @@ export class CredentialRecordRepository {
     const deleted = await records.delete({ createdAt: LessThan(cutoff), statusEntries: '[]' });
     return { reduced: reduced.affected ?? 0, deleted: deleted.affected ?? 0 };
   }
+}
 
-  /**
-   * Stores a record. Records of concurrent issuances are written together, one multi-row
-   * INSERT per event-loop turn; if that fails, each is retried alone so one bad row fails
-   * only its own request.
-   */
-  insert(record: CredentialRecordEntity): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ record, resolve, reject });
-      if (this.queue.length === 1) setImmediate(() => void this.flush());
-    });
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.queue;
-    this.queue = [];
-    const records = this.db.getRepository(CredentialRecordEntity);
-    for (let i = 0; i < batch.length; i += CHUNK) {
-      const chunk = batch.slice(i, i + CHUNK);
-      try {
-        await records.insert(chunk.map((p) => p.record));
-        for (const pending of chunk) pending.resolve();
-      } catch {
-        for (const pending of chunk) await records.insert(pending.record).then(pending.resolve, pending.reject);
-      }
-    }
-  }
+/** `(?, ?), (?, ?)`: `count` rows of `columns` parameters, numbered `$1, $2, …` on PostgreSQL. */
+function rows(count: number, columns: number, postgres: boolean): string {
+  let n = 0;
+  const row = () => `(${Array.from({ length: columns }, () => (postgres ? `$${++n}` : '?')).join(', ')})`;
+  return Array.from({ length: count }, row).join(', ');
 }
