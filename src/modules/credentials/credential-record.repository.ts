@@ -3,10 +3,21 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { In, LessThan, Not, type DataSource, type EntityManager } from 'typeorm';
 import { CredentialRecordEntity, PendingAnchorEntity } from './credential-record.entity.js';
 
-/** Rows per INSERT statement: well under both databases' parameter limits. */
-const CHUNK = 100;
+/**
+ * Rows per statement: a power of two up to 64 (well under both databases' parameter limits), so
+ * a few statement texts serve batches of every size and stay among SQLite's 100 prepared ones.
+ */
+const MAX_ROWS = 64;
 
-const RECORD_INSERT = 'INSERT INTO "credential_record" ("id", "tenant_id", "issuer_did", "types", "format", "token_hash", "status_entries", "created_at", "offer_id") VALUES';
+function* slices<T>(items: readonly T[]): Generator<readonly T[]> {
+  for (let i = 0; i < items.length; ) {
+    let size = MAX_ROWS;
+    while (size > items.length - i) size >>= 1;
+    yield items.slice(i, i + size);
+    i += size;
+  }
+}
+
 const recordValues = (r: CredentialRecordEntity): unknown[] => [r.id, r.tenantId, r.issuerDid, r.types, r.format, r.tokenHash, r.statusEntries, r.createdAt, r.offerId];
 
 @Injectable()
@@ -24,29 +35,19 @@ export class CredentialRecordRepository {
    * INSERTs: TypeORM's insert builder cost more than the statements (docs/performance.md).
    */
   async insertIssued(records: readonly CredentialRecordEntity[], digests: readonly string[]): Promise<void> {
-    const postgres = this.db.options.type === 'postgres';
+    const sql = this.db.options.type === 'postgres' ? POSTGRES : SQLITE;
     const createdAt = new Date().toISOString();
     const write = async (tx: EntityManager) => {
-      for (let i = 0; i < records.length; i += CHUNK) {
-        const chunk = records.slice(i, i + CHUNK);
-        await tx.query(`${RECORD_INSERT} ${rows(chunk.length, 9, postgres)}`, chunk.flatMap(recordValues));
-      }
-      for (let i = 0; i < digests.length; i += CHUNK) {
-        const chunk = digests.slice(i, i + CHUNK);
-        const values = rows(chunk.length, 2, postgres);
-        const sql = postgres
-          ? `INSERT INTO "credential_anchor_pending" ("digest", "created_at") VALUES ${values} ON CONFLICT DO NOTHING`
-          : `INSERT OR IGNORE INTO "credential_anchor_pending" ("digest", "created_at") VALUES ${values}`;
-        await tx.query(sql, chunk.flatMap((digest) => [digest, createdAt]));
-      }
+      for (const slice of slices(records)) await tx.query(sql.records(slice.length), slice.flatMap(recordValues));
+      for (const slice of slices(digests)) await tx.query(sql.anchors(slice.length), slice.flatMap((digest) => [digest, createdAt]));
     };
     // One statement needs no transaction of its own (status-only retention keeps no record of a credential without status).
-    await (records.length === 0 && digests.length <= CHUNK ? write(this.db.manager) : this.db.transaction(write));
+    await (records.length === 0 && digests.length <= MAX_ROWS ? write(this.db.manager) : this.db.transaction(write));
   }
 
   /** Inside the transaction that appends their `anchor` entry. */
   async deletePendingAnchors(tx: EntityManager, digests: readonly string[]): Promise<void> {
-    for (let i = 0; i < digests.length; i += CHUNK) await tx.delete(PendingAnchorEntity, { digest: In(digests.slice(i, i + CHUNK)) });
+    for (const slice of slices(digests)) await tx.delete(PendingAnchorEntity, { digest: In(slice) });
   }
 
   async exists(id: string): Promise<boolean> {
@@ -76,9 +77,26 @@ export class CredentialRecordRepository {
   }
 }
 
-/** `(?, ?), (?, ?)`: `count` rows of `columns` parameters, numbered `$1, $2, …` on PostgreSQL. */
-function rows(count: number, columns: number, postgres: boolean): string {
-  let n = 0;
-  const row = () => `(${Array.from({ length: columns }, () => (postgres ? `$${++n}` : '?')).join(', ')})`;
-  return Array.from({ length: count }, row).join(', ');
+/** The INSERT statements of `insertIssued` in one dialect, by row count (texts built once). */
+function statements(postgres: boolean): { records: (rows: number) => string; anchors: (rows: number) => string } {
+  const values = (count: number, columns: number): string => {
+    let n = 0;
+    const row = () => `(${Array.from({ length: columns }, () => (postgres ? `$${++n}` : '?')).join(', ')})`;
+    return Array.from({ length: count }, row).join(', ');
+  };
+  const memo = (text: (rows: number) => string) => {
+    const texts = new Map<number, string>();
+    return (rows: number) => texts.get(rows) ?? texts.set(rows, text(rows)).get(rows)!;
+  };
+  return {
+    records: memo((rows) => `INSERT INTO "credential_record" ("id", "tenant_id", "issuer_did", "types", "format", "token_hash", "status_entries", "created_at", "offer_id") VALUES ${values(rows, 9)}`),
+    anchors: memo((rows) =>
+      postgres
+        ? `INSERT INTO "credential_anchor_pending" ("digest", "created_at") VALUES ${values(rows, 2)} ON CONFLICT DO NOTHING`
+        : `INSERT OR IGNORE INTO "credential_anchor_pending" ("digest", "created_at") VALUES ${values(rows, 2)}`,
+    ),
+  };
 }
+
+const SQLITE = statements(false);
+const POSTGRES = statements(true);
