@@ -1,10 +1,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the JSON answers are read loosely in this test */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { EdDSASigner } from 'did-jwt';
 import { createVerifiableCredentialJwt, createVerifiablePresentationJwt, verifyCredential } from 'did-jwt-vc';
 import { Resolver } from 'did-resolver';
 import { CompactSign, compactVerify, importJWK, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { credentialDigest } from '../src/domain/credentials/anchor.js';
 import { ed25519DidKey } from './support/independent.js';
 import { dbOf, logStatus, startTwoRegions, waitFor, type TwoRegions } from './support/network.js';
 import { postJson } from './support/http.js';
@@ -74,6 +75,22 @@ describe('vc+jwt issuance', () => {
     const id = 'urn:uuid:6f1c0f4e-0000-4000-8000-000000000001';
     expect((await issue({ credential: credential(did, { id }) })).status).toBe(201);
     expect((await issue({ credential: credential(did, { id }) })).status).toBe(409);
+  });
+
+  it('an id issued twice at once fails one of the two only: the others of the same batch are recorded and anchored', async () => {
+    const id = `urn:uuid:${randomUUID()}`;
+    const results = await Promise.all([credential(did, { id }), credential(did), credential(did, { id }), credential(did), credential(did)].map((c) => issue({ credential: c })));
+    const twins = [results[0]!, results[2]!];
+    expect(twins.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(twins.filter((r) => r.status !== 201)).toHaveLength(1);
+    const issued = results.filter((r) => r.status === 201);
+    expect(issued).toHaveLength(4);
+    const db = dbOf(net.eu);
+    const ids = issued.map((r) => r.body.credentialId as string);
+    expect(Number((await db.query(`SELECT COUNT(*) AS n FROM credential_record WHERE id IN (${ids.map((i) => `'${i}'`).join(', ')})`))[0].n)).toBe(4);
+    const digests = issued.map((r) => credentialDigest(tokenOf(r.body.verifiableCredential)));
+    const anchored = async () => Number((await db.query(`SELECT COUNT(DISTINCT digest) AS n FROM credential_anchor WHERE digest IN (${digests.map((d) => `'${d}'`).join(', ')})`))[0].n);
+    await waitFor(async () => (await anchored()) === 4, 'the four issued credentials to be anchored');
   });
 
   it('keeps an issuance record with no claim values', async () => {

@@ -64,9 +64,12 @@ describe('SQL statements per request', () => {
     await postJson(region.url!, '/credentials/issue', { credential: credential() }, apiKey); // warm caches
     const { result, statements } = await counted(() => postJson(region.url!, '/credentials/issue', { credential: credential() }, apiKey));
     expect(result.status).toBe(201);
-    // The tenant's API key, the DID's newest ledger index (its chain and record are cached by it),
-    // the anchor outbox and the issuance record (both batched across concurrent issuances).
-    expect(statements.map(table)).toEqual(['issuer', 'ledger_entry', 'credential_anchor_pending', 'credential_record']);
+    // The tenant's API key at most once a second (ISSUER_KEY_TTL_MS; usually remembered from the
+    // warm-up), the DID's newest ledger index (its chain and record are cached by it), then one
+    // transaction of the issuance record and the anchor outbox (both batched across concurrent
+    // issuances: one transaction per event-loop turn).
+    const tables = statements.map(table);
+    expect(tables[0] === 'issuer' ? tables.slice(1) : tables).toEqual(['ledger_entry', expect.stringMatching(/^(BEGIN|START TRANSACTION)/), 'credential_record', 'credential_anchor_pending', 'COMMIT']);
   });
 
   it('verify vc+jwt with 2 status entries', async () => {

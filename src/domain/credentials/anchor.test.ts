@@ -1,7 +1,7 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mirrorS, signCompactJws } from '../keys/ecdsa.js';
 import { describe, expect, it } from 'vitest';
-import { credentialDigest, MAX_ANCHOR_DIGESTS, parseAnchorPayload } from './anchor.js';
+import { credentialDigest, issuedTokenHashes, MAX_ANCHOR_DIGESTS, parseAnchorPayload } from './anchor.js';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('base64url');
 /** The same 32 bytes with nonzero padding bits in the last character: a second spelling. */
@@ -29,6 +29,23 @@ describe('issuance anchors', () => {
     const { privateKey: ed } = generateKeyPairSync('ed25519');
     const edToken = signCompactJws({ alg: 'EdDSA' }, 'x', ed);
     expect(credentialDigest(edToken)).toBe(sha(edToken));
+  });
+
+  it('hash a token just issued once where its digest and its record hash cover the same text', () => {
+    const hex = (text: string) => createHash('sha256').update(text).digest('hex');
+    const { privateKey: ed } = generateKeyPairSync('ed25519');
+    const jwt = signCompactJws({ alg: 'EdDSA', typ: 'vc+jwt' }, '{"n":1}', ed);
+    expect(issuedTokenHashes(jwt, 'EdDSA')).toEqual({ digest: credentialDigest(jwt), tokenHash: hex(jwt) });
+    expect(issuedTokenHashes(`${jwt}~d1~`, 'EdDSA')).toEqual({ digest: credentialDigest(jwt), tokenHash: hex(`${jwt}~d1~`) });
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    for (let i = 0; i < 10; i++) {
+      const token = signCompactJws({ alg: 'ES256', typ: 'vc+jwt' }, JSON.stringify({ n: i }), privateKey);
+      const dot = token.lastIndexOf('.');
+      const twin = `${token.slice(0, dot + 1)}${mirrorS(Buffer.from(token.slice(dot + 1), 'base64url')).toString('base64url')}`;
+      expect(issuedTokenHashes(token, 'ES256')).toEqual({ digest: credentialDigest(token), tokenHash: hex(token) });
+      // A high-S token (not ours: every signer here emits low-S) still gets the low-S digest.
+      expect(issuedTokenHashes(twin, 'ES256')).toEqual({ digest: credentialDigest(token), tokenHash: hex(twin) });
+    }
   });
 
   it('accept 1 to 256 distinct canonical digests and nothing else', () => {

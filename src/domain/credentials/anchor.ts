@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lowSForm } from '../keys/ecdsa.js';
+import { lowSForm, type JoseAlgorithm } from '../keys/ecdsa.js';
 
 /**
  * Issuance anchors (docs/credentials.md): the issuing region appends the SHA-256 digests of
@@ -19,9 +19,28 @@ const DIGEST = /^[A-Za-z0-9_-]{43}$/;
  * same digest: one credential, one identity, whichever of the two signatures it carries.
  */
 export function credentialDigest(token: string): string {
+  return createHash('sha256').update(digestInput(token)).digest('base64url');
+}
+
+/**
+ * The digest of a token just issued with `alg` (its header's), and the hex SHA-256 of the whole
+ * token (what its record keeps): one hash where the two inputs are the same, as for a JWT
+ * format. An EdDSA signature has no low-S form to take, so its header is not read again.
+ */
+export function issuedTokenHashes(token: string, alg: JoseAlgorithm): { digest: string; tokenHash: string } {
+  const input = alg === 'EdDSA' ? issuerJws(token) : digestInput(token);
+  const digest = createHash('sha256').update(input).digest();
+  return { digest: digest.toString('base64url'), tokenHash: (input === token ? digest : createHash('sha256').update(token).digest()).toString('hex') };
+}
+
+/** The issuer-signed JWS of a token (before any `~`), its ECDSA signature in low-S form. */
+function digestInput(token: string): string {
+  return lowSForm(issuerJws(token));
+}
+
+function issuerJws(token: string): string {
   const tilde = token.indexOf('~');
-  const jws = tilde < 0 ? token : token.slice(0, tilde);
-  return createHash('sha256').update(lowSForm(jws)).digest('base64url');
+  return tilde < 0 ? token : token.slice(0, tilde);
 }
 
 /** The payload of an `anchor` entry. */

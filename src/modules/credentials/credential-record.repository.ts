@@ -3,19 +3,25 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { In, LessThan, Not, type DataSource, type EntityManager } from 'typeorm';
 import { CredentialRecordEntity, PendingAnchorEntity } from './credential-record.entity.js';
 
-interface Pending {
-  readonly record: CredentialRecordEntity;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
+/**
+ * Rows per statement: a power of two up to 64 (well under both databases' parameter limits), so
+ * a few statement texts serve batches of every size and stay among SQLite's 100 prepared ones.
+ */
+const MAX_ROWS = 64;
+
+function* slices<T>(items: readonly T[]): Generator<readonly T[]> {
+  for (let i = 0; i < items.length; ) {
+    let size = MAX_ROWS;
+    while (size > items.length - i) size >>= 1;
+    yield items.slice(i, i + size);
+    i += size;
+  }
 }
 
-/** Rows per INSERT statement: well under both databases' parameter limits. */
-const CHUNK = 100;
+const recordValues = (r: CredentialRecordEntity): unknown[] => [r.id, r.tenantId, r.issuerDid, r.types, r.format, r.tokenHash, r.statusEntries, r.createdAt, r.offerId];
 
 @Injectable()
 export class CredentialRecordRepository {
-  private queue: Pending[] = [];
-
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** Issuance anchors not yet on the ledger (left by a crash, or in flight). */
@@ -23,17 +29,25 @@ export class CredentialRecordRepository {
     return (await this.db.getRepository(PendingAnchorEntity).find({ order: { createdAt: 'ASC' } })).map((p) => p.digest);
   }
 
-  /** Stores digests to anchor; one that is already pending is not an error. */
-  async insertPendingAnchors(digests: readonly string[]): Promise<void> {
-    for (let i = 0; i < digests.length; i += CHUNK) {
-      const createdAt = new Date().toISOString();
-      await this.db.createQueryBuilder().insert().into(PendingAnchorEntity).values(digests.slice(i, i + CHUNK).map((digest) => ({ digest, createdAt }))).orIgnore().execute();
-    }
+  /**
+   * What issuances answered now leave behind, in one transaction: their records and their
+   * digests in the anchor outbox (a digest already pending is not an error). Plain multi-row
+   * INSERTs: TypeORM's insert builder cost more than the statements (docs/performance.md).
+   */
+  async insertIssued(records: readonly CredentialRecordEntity[], digests: readonly string[]): Promise<void> {
+    const sql = this.db.options.type === 'postgres' ? POSTGRES : SQLITE;
+    const createdAt = new Date().toISOString();
+    const write = async (tx: EntityManager) => {
+      for (const slice of slices(records)) await tx.query(sql.records(slice.length), slice.flatMap(recordValues));
+      for (const slice of slices(digests)) await tx.query(sql.anchors(slice.length), slice.flatMap((digest) => [digest, createdAt]));
+    };
+    // One statement needs no transaction of its own (status-only retention keeps no record of a credential without status).
+    await (records.length === 0 && digests.length <= MAX_ROWS ? write(this.db.manager) : this.db.transaction(write));
   }
 
   /** Inside the transaction that appends their `anchor` entry. */
   async deletePendingAnchors(tx: EntityManager, digests: readonly string[]): Promise<void> {
-    for (let i = 0; i < digests.length; i += CHUNK) await tx.delete(PendingAnchorEntity, { digest: In(digests.slice(i, i + CHUNK)) });
+    for (const slice of slices(digests)) await tx.delete(PendingAnchorEntity, { digest: In(slice) });
   }
 
   async exists(id: string): Promise<boolean> {
@@ -61,31 +75,28 @@ export class CredentialRecordRepository {
     const deleted = await records.delete({ createdAt: LessThan(cutoff), statusEntries: '[]' });
     return { reduced: reduced.affected ?? 0, deleted: deleted.affected ?? 0 };
   }
-
-  /**
-   * Stores a record. Records of concurrent issuances are written together, one multi-row
-   * INSERT per event-loop turn; if that fails, each is retried alone so one bad row fails
-   * only its own request.
-   */
-  insert(record: CredentialRecordEntity): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ record, resolve, reject });
-      if (this.queue.length === 1) setImmediate(() => void this.flush());
-    });
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.queue;
-    this.queue = [];
-    const records = this.db.getRepository(CredentialRecordEntity);
-    for (let i = 0; i < batch.length; i += CHUNK) {
-      const chunk = batch.slice(i, i + CHUNK);
-      try {
-        await records.insert(chunk.map((p) => p.record));
-        for (const pending of chunk) pending.resolve();
-      } catch {
-        for (const pending of chunk) await records.insert(pending.record).then(pending.resolve, pending.reject);
-      }
-    }
-  }
 }
+
+/** The INSERT statements of `insertIssued` in one dialect, by row count (texts built once). */
+function statements(postgres: boolean): { records: (rows: number) => string; anchors: (rows: number) => string } {
+  const values = (count: number, columns: number): string => {
+    let n = 0;
+    const row = () => `(${Array.from({ length: columns }, () => (postgres ? `$${++n}` : '?')).join(', ')})`;
+    return Array.from({ length: count }, row).join(', ');
+  };
+  const memo = (text: (rows: number) => string) => {
+    const texts = new Map<number, string>();
+    return (rows: number) => texts.get(rows) ?? texts.set(rows, text(rows)).get(rows)!;
+  };
+  return {
+    records: memo((rows) => `INSERT INTO "credential_record" ("id", "tenant_id", "issuer_did", "types", "format", "token_hash", "status_entries", "created_at", "offer_id") VALUES ${values(rows, 9)}`),
+    anchors: memo((rows) =>
+      postgres
+        ? `INSERT INTO "credential_anchor_pending" ("digest", "created_at") VALUES ${values(rows, 2)} ON CONFLICT DO NOTHING`
+        : `INSERT OR IGNORE INTO "credential_anchor_pending" ("digest", "created_at") VALUES ${values(rows, 2)}`,
+    ),
+  };
+}
+
+const SQLITE = statements(false);
+const POSTGRES = statements(true);

@@ -3,10 +3,12 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../../common/logger.module.js';
 import { MAX_ANCHOR_DIGESTS } from '../../domain/credentials/anchor.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
+import type { CredentialRecordEntity } from './credential-record.entity.js';
 import { CredentialRecordRepository } from './credential-record.repository.js';
 
 interface Waiting {
   readonly digest: string;
+  readonly record: CredentialRecordEntity | undefined;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -16,8 +18,9 @@ const ANCHOR_INTERVAL_MS = 20;
 
 /**
  * Anchors issued credentials on this region's log (docs/credentials.md). `anchor` resolves once
- * the digest is durably in the outbox (`credential_anchor_pending`, one multi-row insert per
- * event-loop turn): issuance answers then, without waiting for the ledger. Stored digests are
+ * the digest is durably in the outbox (`credential_anchor_pending`) and the credential's record
+ * stored: those of one event-loop turn's issuances go in one transaction of two multi-row
+ * inserts. Issuance answers then, without waiting for the ledger. Stored digests are
  * appended every 20 ms (or at once when 256 are ready) as one `anchor` entry through the ledger
  * writer, whose transaction also deletes them from the outbox; what a crash leaves there is
  * anchored at the next boot. Many concurrent issuances become few entries.
@@ -73,10 +76,13 @@ export class IssuanceAnchors implements OnApplicationBootstrap, BeforeApplicatio
     this.stopped = true;
   }
 
-  /** Resolves when the digest is stored for anchoring (durable); the entry follows within ~20 ms. */
-  anchor(digest: string): Promise<void> {
+  /**
+   * Resolves when the digest is stored for anchoring (durable) and the record, if any, with it;
+   * the entry follows within ~20 ms. Rejects when either could not be stored (neither is then).
+   */
+  anchor(digest: string, record?: CredentialRecordEntity): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.storing.push({ digest, resolve, reject });
+      this.storing.push({ digest, record, resolve, reject });
       if (this.storing.length === 1) setImmediate(() => void this.store());
     });
   }
@@ -87,17 +93,33 @@ export class IssuanceAnchors implements OnApplicationBootstrap, BeforeApplicatio
     if (batch.length === 0) return;
     let done!: () => void;
     this.storeRun = new Promise((resolve) => (done = resolve));
-    try {
-      await this.records.insertPendingAnchors([...new Set(batch.map((w) => w.digest))]);
-    } catch (error) {
-      for (const w of batch) w.reject(error);
-      done();
-      return;
-    }
+    const stored = await this.insert(batch);
     // Only stored digests are queued: the entry's transaction deletes what it anchors.
-    this.enqueue(batch.map((w) => w.digest));
-    for (const w of batch) w.resolve();
+    this.enqueue(stored.map((w) => w.digest));
+    for (const w of stored) w.resolve();
     done();
+  }
+
+  /**
+   * Stores the batch in one transaction; if that fails, each issuance alone, so one bad record
+   * (an id issued concurrently) fails only its own request. Returns what was stored.
+   */
+  private async insert(batch: readonly Waiting[]): Promise<readonly Waiting[]> {
+    const records = (of: readonly Waiting[]) => of.flatMap((w) => (w.record ? [w.record] : []));
+    try {
+      await this.records.insertIssued(records(batch), [...new Set(batch.map((w) => w.digest))]);
+      return batch;
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return [];
+      }
+    }
+    const stored: Waiting[] = [];
+    for (const w of batch) {
+      await this.records.insertIssued(records([w]), [w.digest]).then(() => stored.push(w), w.reject);
+    }
+    return stored;
   }
 
   private enqueue(digests: readonly string[]): void {

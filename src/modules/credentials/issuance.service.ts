@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { SDJwtInstance } from '@sd-jwt/core';
 import { digest, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { ProblemException, problemType } from '../../common/problem.js';
-import { credentialDigest } from '../../domain/credentials/anchor.js';
+import { issuedTokenHashes } from '../../domain/credentials/anchor.js';
 import { envelope, type CredentialFormat } from '../../domain/credentials/envelope.js';
 import { signCompactJws, signJoseBytes, type JoseAlgorithm } from '../../domain/keys/ecdsa.js';
 import { defaultVct, issuerId, parseCredential, typesOf, VCDM1_CONTEXT, type Credential } from '../../domain/credentials/vcdm.js';
@@ -165,23 +165,13 @@ export class IssuanceService {
     }
     // status-only retention keeps nothing of a credential without status, and of others only what status changes need.
     const statusOnly = this.policies.policy.retention.keep === 'status-only';
-    // The anchor lets the credential outlive a rotation of its key; the answer waits until it is stored (and the record).
-    const anchored = this.anchors.anchor(digest ?? credentialDigest(token));
-    anchored.catch(() => undefined); // awaited below; a failed record insert must not leave it unhandled
-    if (!statusOnly || slots.length > 0) {
-      await this.records.insert({
-        id,
-        tenantId: issuer.id,
-        issuerDid: did,
-        types: statusOnly ? '[]' : JSON.stringify(types),
-        format,
-        tokenHash: statusOnly ? '' : createHash('sha256').update(token).digest('hex'),
-        statusEntries: JSON.stringify(slots),
-        createdAt: new Date().toISOString(),
-        offerId,
-      });
-    }
-    await anchored;
+    const hashes = digest === undefined ? issuedTokenHashes(token, alg) : { digest, tokenHash: statusOnly ? '' : createHash('sha256').update(token).digest('hex') };
+    const record =
+      statusOnly && slots.length === 0
+        ? undefined
+        : { id, tenantId: issuer.id, issuerDid: did, types: statusOnly ? '[]' : JSON.stringify(types), format, tokenHash: statusOnly ? '' : hashes.tokenHash, statusEntries: JSON.stringify(slots), createdAt: new Date().toISOString(), offerId };
+    // The anchor lets the credential outlive a rotation of its key; the answer waits until it is stored, with the record.
+    await this.anchors.anchor(hashes.digest, record);
     return { verifiableCredential: secured ?? envelope(format as CredentialFormat, token), credentialId: id };
   }
 }

@@ -203,9 +203,20 @@ function bbsInfo(bbs: BbsKeyMaterial): ManagedKeyInfo {
   return { kid, kms: KMS_NAME, type: BBS_KEY_TYPE, publicKeyHex, meta: { algorithms: ['BBS-BLS12-381-SHA-256'] } };
 }
 
+/** Thumbprints already computed, by key type and public key: each issuance matches its DID's held keys by them. */
+const thumbprints = new Map<string, string>();
+const THUMBPRINTS_KEPT = 10_000;
+
 /** A Veramo key's identity (RFC 7638 thumbprint of its public JWK; a BBS key's of its thumbprint form, as key tenure takes it). */
 export function keyThumbprint(key: { type: string; publicKeyHex: string }): string {
-  return jwkThumbprint(key.type === BBS_KEY_TYPE ? { kty: 'OKP', crv: BBS_KEY_TYPE, x: Buffer.from(key.publicKeyHex, 'hex').toString('base64url') } : publicJwkOf(key));
+  const material = `${key.type}:${key.publicKeyHex}`;
+  let thumbprint = thumbprints.get(material);
+  if (thumbprint === undefined) {
+    thumbprint = jwkThumbprint(key.type === BBS_KEY_TYPE ? { kty: 'OKP', crv: BBS_KEY_TYPE, x: Buffer.from(key.publicKeyHex, 'hex').toString('base64url') } : publicJwkOf(key));
+    if (thumbprints.size >= THUMBPRINTS_KEPT) thumbprints.clear();
+    thumbprints.set(material, thumbprint);
+  }
+  return thumbprint;
 }
 
 /** The public JWK of a Veramo key (Ed25519 raw, or a compressed P-256 / P-384 point). */
