@@ -79,6 +79,14 @@ async function main(): Promise<void> {
     'verify-sd': async () => ({ url: `${url}/credentials/verify`, method: 'POST', bodies: await verifyBodies({ format: 'vc+sd-jwt', selectivelyDisclosable: ['/credentialSubject/degree'] }), amount }),
     'verify-status': async () => ({ url: `${url}/credentials/verify`, method: 'POST', bodies: await verifyBodies({ status: ['revocation', 'suspension'] }), amount }),
   };
+  // dc+sd-jwt as bench/run.ts issues it: 8 selectively disclosable claims, all disclosed.
+  load['verify-dc'] = async () => {
+    const subject = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`claim${i}`, `value ${i}`]));
+    const bodies: string[] = [];
+    const options = { format: 'dc+sd-jwt', selectivelyDisclosable: Object.keys(subject).map((k) => `/credentialSubject/${k}`) };
+    await cannon({ ...issue, body: { credential: { ...credential, credentialSubject: { ...credential.credentialSubject, ...subject } }, options }, amount: 500, onBody: (b) => void bodies.push(JSON.stringify({ verifiableCredential: JSON.parse(b).verifiableCredential })) });
+    return { url: `${url}/credentials/verify`, method: 'POST', bodies, amount };
+  };
   if (!load[scenario]) throw new Error(`no scenario ${scenario}: ${Object.keys(load).join(', ')}`);
   const options = await load[scenario]();
   // Warm-up (not counted); creates need bodies of their own.

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { InvalidInputError } from '../errors.js';
 
@@ -45,14 +45,41 @@ export function disclosureFrame(payload: Record<string, unknown>, pointers: read
   return frame;
 }
 
-/** base64url SHA-256 of a disclosure as it appears in the SD-JWT (RFC 9901 section 4.2.3). */
-export const disclosureDigest = (disclosure: string): string => createHash('sha256').update(disclosure, 'ascii').digest('base64url');
+/** base64url SHA-256 of a disclosure as it appears in the SD-JWT (RFC 9901 section 4.2.3; base64url text, so its UTF-8 is its ASCII). */
+export const disclosureDigest = (disclosure: string): string => hash('sha256', disclosure, 'base64url');
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/** One disclosure, hashed and decoded once: `key` for an object property, none for an array element. */
+interface Disclosed {
+  readonly key?: unknown;
+  readonly value: unknown;
+}
 
 /**
- * RFC 9901 7.1: every disclosure must be referenced exactly once by a digest in the payload or
- * in another disclosure's value; a foreign or altered disclosure is refused. Returns why not.
+ * RFC 9901 7.1, in one pass over the disclosures (each hashed and decoded once): every disclosure
+ * must be referenced by a digest in the payload or in another disclosure's value, and none may
+ * appear twice; a foreign or altered disclosure is refused. Then the claims as disclosed, as
+ * @sd-jwt/core's getClaims builds them (`_sd` and `_sd_alg` removed, a referenced property
+ * disclosure set in its object, a referenced array element in its place, unreferenced digests
+ * dropped); a property test holds the two to the same answer. Digests are SHA-256, as we issue.
  */
-export function unreferencedDisclosure(payload: Record<string, unknown>, disclosures: readonly string[]): string | undefined {
+export function discloseSdJwt(payload: Record<string, unknown>, disclosures: readonly string[]): { claims: Record<string, unknown> } | { problem: string } {
+  const byDigest = new Map<string, Disclosed>();
+  for (const disclosure of disclosures) {
+    // The digest is over the ASCII of the base64url text: anything else is not a disclosure.
+    if (!BASE64URL.test(disclosure)) return { problem: 'a disclosure is not base64url JSON' };
+    const digest = disclosureDigest(disclosure);
+    if (byDigest.has(digest)) return { problem: 'a disclosure appears twice' };
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(Buffer.from(disclosure, 'base64url').toString('utf8'));
+    } catch {
+      return { problem: 'a disclosure is not base64url JSON' };
+    }
+    if (!Array.isArray(decoded) || (decoded.length !== 2 && decoded.length !== 3)) return { problem: 'a disclosure is not [salt, (name,) value]' };
+    byDigest.set(digest, decoded.length === 3 ? { key: decoded[1], value: decoded[2] } : { value: decoded[1] });
+  }
   const referenced = new Set<string>();
   const collect = (value: unknown): void => {
     if (Array.isArray(value)) {
@@ -61,29 +88,67 @@ export function unreferencedDisclosure(payload: Record<string, unknown>, disclos
         else collect(item);
       }
     } else if (value && typeof value === 'object') {
-      for (const [key, item] of Object.entries(value)) {
+      for (const key of Object.keys(value)) {
+        const item = (value as Record<string, unknown>)[key];
         if (key === '_sd' && Array.isArray(item)) item.forEach((d) => typeof d === 'string' && referenced.add(d));
         else collect(item);
       }
     }
   };
   collect(payload);
-  const seen = new Set<string>();
-  for (const disclosure of disclosures) {
-    const digest = disclosureDigest(disclosure);
-    if (seen.has(digest)) return 'a disclosure appears twice';
-    seen.add(digest);
-    let decoded: unknown;
-    try {
-      decoded = JSON.parse(Buffer.from(disclosure, 'base64url').toString('utf8'));
-    } catch {
-      return 'a disclosure is not base64url JSON';
-    }
-    if (!Array.isArray(decoded) || (decoded.length !== 2 && decoded.length !== 3)) return 'a disclosure is not [salt, (name,) value]';
-    collect([decoded[decoded.length - 1]]);
+  for (const { value } of byDigest.values()) collect([value]);
+  for (const digest of byDigest.keys()) if (!referenced.has(digest)) return { problem: 'a disclosure is not referenced by the credential (altered, or from another credential)' };
+  try {
+    const { _sd_alg: _alg, ...rest } = payload;
+    return { claims: unpack(rest, byDigest) as Record<string, unknown> };
+  } catch (error) {
+    return { problem: (error as Error).message };
   }
-  for (const digest of seen) if (!referenced.has(digest)) return 'a disclosure is not referenced by the credential (altered, or from another credential)';
-  return undefined;
+}
+
+/** Why {@link discloseSdJwt} refuses the disclosures, or undefined when each is referenced. */
+export function unreferencedDisclosure(payload: Record<string, unknown>, disclosures: readonly string[]): string | undefined {
+  const disclosed = discloseSdJwt(payload, disclosures);
+  return 'problem' in disclosed ? disclosed.problem : undefined;
+}
+
+/** A value with its digests replaced by what they disclose; a new value, the input is not changed. */
+function unpack(value: unknown, byDigest: ReadonlyMap<string, Disclosed>): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const item of value) {
+      const digest = item !== null && typeof item === 'object' ? (item as Record<string, unknown>)['...'] : undefined;
+      // @sd-jwt/core: any truthy '...' makes the element a reference, kept only when it resolves.
+      if (digest) {
+        const disclosed = typeof digest === 'string' ? byDigest.get(digest) : undefined;
+        if (disclosed) out.push(unpack(disclosed.value, byDigest));
+      } else out.push(unpack(item, byDigest));
+    }
+    return out;
+  }
+  const source = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(source)) {
+    if (key === '_sd') continue;
+    // '...' outside an array is a plain member, kept as it is, as @sd-jwt/core does.
+    define(out, key, key === '...' ? source[key] : unpack(source[key], byDigest));
+  }
+  const digests = source._sd;
+  // As @sd-jwt/core reads it: a falsy _sd is none, a string's characters name no digest, a non-list fails.
+  if (!digests || typeof digests === 'string') return out;
+  if (!Array.isArray(digests)) throw new TypeError('_sd is not an array of digests');
+  for (const digest of digests) {
+    const disclosed = typeof digest === 'string' ? byDigest.get(digest) : undefined;
+    // Only a property disclosure with a name sets a claim; a disclosed name replaces a plain one.
+    if (disclosed?.key) define(out, String(disclosed.key), unpack(disclosed.value, byDigest));
+  }
+  return out;
+}
+
+/** Sets an own member, whatever its name (a `__proto__` claim is data, not a prototype). */
+function define(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 export interface KeyBindingExpectation {
@@ -113,7 +178,7 @@ export async function verifyKeyBinding(cnf: JWK | undefined, presented: string, 
     const kb = JSON.parse(new TextDecoder().decode(raw)) as unknown;
     if (!kb || typeof kb !== 'object' || Array.isArray(kb)) return { problem: 'the key-binding JWT has no JSON object as payload' };
     const claims = kb as Record<string, unknown>;
-    if (claims.sd_hash !== createHash('sha256').update(presented, 'ascii').digest('base64url')) return { problem: 'sd_hash does not match this presentation' };
+    if (claims.sd_hash !== hash('sha256', Buffer.from(presented, 'ascii'), 'base64url')) return { problem: 'sd_hash does not match this presentation' };
     if (expect.nonce !== undefined && claims.nonce !== expect.nonce) return { problem: 'the nonce is not the challenge' };
     if (expect.audience !== undefined && claims.aud !== expect.audience) return { problem: 'the audience is not the domain' };
     return { claims };

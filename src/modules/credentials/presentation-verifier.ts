@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { SDJwt } from '@sd-jwt/core';
-import { digest } from '@sd-jwt/crypto-nodejs';
 import type { JWK } from 'jose';
 import { envelopedCredentialProblem, holderKidProblem, presentationToken, readJosePresentation, type PresentationFormat } from '../../domain/credentials/jose-presentation.js';
 import { presenterProblem, presentationFreshness } from '../../domain/credentials/presentation.js';
-import { unreferencedDisclosure, verifyKeyBinding } from '../../domain/credentials/sd-jwt.js';
+import { discloseSdJwt, verifyKeyBinding } from '../../domain/credentials/sd-jwt.js';
 import { decodeJws, JWS_ALGORITHMS, jwkOf, methodsOf, verifies, type DidDocumentView } from '../registry/did-jws.js';
 import { ResolverService } from '../registry/resolver.service.js';
 import type { VerificationResultDto } from './dto/credentials.dto.js';
@@ -91,19 +89,13 @@ export class PresentationVerifier {
       return report.result(null);
     }
     let claims = jws.payload;
-    const disclosures = parts.slice(1, -1).filter((d) => d !== '');
     if (format === 'vp+sd-jwt') {
-      const why = unreferencedDisclosure(claims, disclosures);
-      if (why) {
-        report.fail('disclosures', why);
+      const opened = discloseSdJwt(claims, parts.slice(1, -1));
+      if ('problem' in opened) {
+        report.fail('disclosures', opened.problem);
         return report.result(null);
       }
-      try {
-        claims = (await (await SDJwt.fromEncode(`${parts.slice(0, -1).join('~')}~`, digest)).getClaims(digest)) as Record<string, unknown>;
-      } catch (error) {
-        report.fail('disclosures', (error as Error).message);
-        return report.result(null);
-      }
+      claims = opened.claims;
       // Freshness and audience cannot come from what the holder chooses to disclose.
       const hidden = ['iat', 'nbf', 'exp', 'nonce', 'aud', 'holder', 'cnf'].find((claim) => JSON.stringify(claims[claim]) !== JSON.stringify(jws.payload[claim]));
       if (hidden) {

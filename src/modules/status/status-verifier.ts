@@ -38,6 +38,9 @@ const numericDateMs = (value: unknown): number | undefined => {
 @Injectable()
 export class StatusVerifier {
   private readonly cache = new Map<string, Promise<VerifiedList>>();
+  /** List URL → list id, or null when the URL names no list of this network: the genesis is fixed at boot. */
+  private readonly listIds = new Map<string, string | null>();
+  private regionBases: ReadonlySet<string> | undefined;
 
   constructor(
     private readonly ledger: LedgerRepository,
@@ -122,10 +125,15 @@ export class StatusVerifier {
 
   /** The list id of a URL `<region base URL>/status-lists/<id>` of any region in the genesis. */
   private listId(url: string): string | undefined {
-    const match = /^(.*)\/status-lists\/([^/?#]+)$/.exec(url);
-    if (!match || !STATUS_LIST_ID.test(match[2]!)) return undefined;
-    const base = match[1]!;
-    return this.network.genesis.regions.some((r) => r.url.replace(/\/$/, '') === base) ? match[2] : undefined;
+    let id = this.listIds.get(url);
+    if (id === undefined) {
+      this.regionBases ??= new Set(this.network.genesis.regions.map((r) => r.url.replace(/\/$/, '')));
+      const match = /^(.*)\/status-lists\/([^/?#]+)$/.exec(url);
+      id = match && STATUS_LIST_ID.test(match[2]!) && this.regionBases.has(match[1]!) ? match[2]! : null;
+      if (this.listIds.size >= CACHE_LIMIT) this.listIds.delete(this.listIds.keys().next().value!);
+      this.listIds.set(url, id);
+    }
+    return id ?? undefined;
   }
 
   private async verifyVersion(entryJson: string, url: string, format: 'vc+jwt' | 'statuslist+jwt', position: LedgerPosition): Promise<VerifiedList> {
