@@ -22,6 +22,16 @@ async function readSpec(): Promise<LoadSpec> {
   return JSON.parse(Buffer.concat(chunks).toString('utf8')) as LoadSpec;
 }
 
+/** From now until the returned function is called: this process's CPU time over the wall time. */
+function clientBusy(): () => number {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  return () => {
+    const used = process.cpuUsage(cpu);
+    return (used.user + used.system) / 1000 / (performance.now() - started);
+  };
+}
+
 interface Tally {
   errors: number;
   timeouts: number;
@@ -36,12 +46,13 @@ async function closed(spec: LoadSpec, tally: Tally): Promise<Omit<LoadReport, ke
   const keep = spec.keep ?? 0;
   let first = 0;
   if (spec.warmup) first = (await drive({ ...spec, amount: spec.warmup }, () => true)).next;
+  const busy = clientBusy();
   const run = await drive(spec, check, (body) => void (tally.answers.length < keep && tally.answers.push(body)), first);
   tally.errors += run.errors;
   tally.timeouts += run.timeouts;
   tally.mismatches += run.mismatches;
   tally.firstMismatches.push(...run.firstMismatches);
-  return { perSecond: run.perSecond, p50: run.p50, p99: run.p99, total: run.total };
+  return { perSecond: run.perSecond, p50: run.p50, p99: run.p99, total: run.total, clientBusy: busy() };
 }
 
 /** `amount` requests from index `first` on, request k sent at start + k ÷ rate on one of `connections` keep-alive sockets. */
@@ -108,9 +119,10 @@ async function schedule(spec: LoadSpec, rate: number, amount: number, first: num
 async function open(spec: LoadSpec, rate: number, tally: Tally): Promise<Omit<LoadReport, keyof Tally | 'endedAt'>> {
   const warmup = spec.warmup ?? 0;
   if (warmup > 0) await schedule(spec, rate, warmup, 0, undefined);
+  const busy = clientBusy();
   const { latencies, seconds } = await schedule(spec, rate, spec.amount, warmup, tally);
   latencies.sort((a, b) => a - b);
-  return { perSecond: latencies.length / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), total: latencies.length };
+  return { perSecond: latencies.length / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), total: latencies.length, clientBusy: busy() };
 }
 
 async function main(): Promise<void> {

@@ -25,6 +25,8 @@ export interface Row {
   ratio?: number;
   p50?: number;
   p99?: number;
+  /** How busy the client was (LoadResult.clientBusy). */
+  client?: number;
   /** The goal, e.g. `ratio ≥ 0.2` or `p99 < 50 ms` (docs/performance.md). */
   target?: string;
   /** Whether this run met `target`. */
@@ -70,6 +72,8 @@ export interface LoadResult {
   readonly p50: number;
   readonly p99: number;
   readonly total: number;
+  /** The load runner's CPU time over the run's wall time (1: a whole core, the rate is then the client's limit); measured runs only. */
+  readonly clientBusy?: number;
 }
 
 /** What to send: one endpoint, a fixed number of requests. */
@@ -265,7 +269,7 @@ export async function measure(spec: LoadSpec, where: { taskset: string | undefin
   const report = JSON.parse(Buffer.concat(out).toString('utf8')) as LoadReport;
   const error = failure(what, report);
   if (error) throw error;
-  return { perSecond: report.perSecond, p50: report.p50, p99: report.p99, total: report.total, answers: report.answers, endedAt: report.endedAt };
+  return { perSecond: report.perSecond, p50: report.p50, p99: report.p99, total: report.total, clientBusy: report.clientBusy, answers: report.answers, endedAt: report.endedAt };
 }
 
 /** User + system CPU seconds a process has used so far (Linux /proc; 0 elsewhere). */
