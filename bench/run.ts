@@ -3,16 +3,19 @@
  * `npm run bench`: the performance suite (docs/performance.md). Both regions run as real
  * processes from the build on loopback, each with its own SQLite database (or PostgreSQL with
  * BENCH_DATABASE_URL), each pinned to a core of its own with taskset where the machine has one
- * per region; HTTP load comes from autocannon (bench/support.ts) in this process, unpinned.
- * Baselines are measured in the same run and every figure is reported as a ratio to them, with
- * the target it should meet. BENCH_ONLY=did-create,resolve,... runs a subset of the sections
+ * per region. Measured HTTP load comes from autocannon in a process of its own (bench/load.ts),
+ * pinned to a core the region under test is not on; setup requests (warm-ups aside) and the
+ * in-flight sections run in this process, unpinned. Baselines are measured in the same run and
+ * every figure is reported as a ratio to them, with the target it should meet: throughput at
+ * saturation (closed loop) against its floor, p99 at a fixed offered load (open loop at the
+ * floor's rate) against its bound. BENCH_ONLY=did-create,resolve,... runs a subset of the sections
  * (baselines always run). Writes bench/results/latest.json and latest.md.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { availableParallelism, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { base58 } from '@scure/base';
@@ -31,7 +34,7 @@ import { Resolver } from 'did-resolver';
 import { CompactSign, compactVerify } from 'jose';
 import { Bitstring } from '@digitalbazaar/bitstring';
 import pg from 'pg';
-import { cannon, inFlight, percentile, type BenchContext, type Row } from './support.js';
+import { inFlight, measure, onCore, percentile, placement, type BenchContext, type LoadResult, type LoadSpec, type Row } from './support.js';
 import { benchDataIntegrity } from './data-integrity.js';
 import { benchIssuanceFlow } from './wallets-issuance.js';
 import { benchPresentationFlow } from './wallets-presentation.js';
@@ -49,15 +52,27 @@ const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Bool
 for (const name of only ?? []) if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`BENCH_ONLY: no section ${name} (sections: ${SECTIONS.join(', ')})`);
 const selected = (name: (typeof SECTIONS)[number]) => !only || only.includes(name);
 
-/** A row with its target checked: `ratio ≥ minRatio` and, when given, `p99 < maxP99` ms. */
-function targeted(row: Row, minRatio: number, maxP99?: number): Row {
-  const target = `ratio ≥ ${minRatio}${maxP99 === undefined ? '' : `, p99 < ${maxP99} ms`}`;
-  return { ...row, target, met: (row.ratio ?? 0) >= minRatio && (maxP99 === undefined || (row.p99 ?? Infinity) < maxP99) };
+/** A row with its target checked: `ratio ≥ minRatio` (a throughput) or `p99 < maxP99` ms (a latency at a fixed offered load). */
+function targeted(row: Row, goal: { minRatio: number } | { maxP99: number }): Row {
+  if ('minRatio' in goal) return { ...row, target: `ratio ≥ ${goal.minRatio}`, met: (row.ratio ?? 0) >= goal.minRatio };
+  return { ...row, target: `p99 < ${goal.maxP99} ms`, met: (row.p99 ?? Infinity) < goal.maxP99 };
 }
 
-/** taskset where it exists and the machine has a core per region: region i on core i. */
-const TASKSET = spawnSync('sh', ['-c', 'command -v taskset'], { encoding: 'utf8' }).stdout.trim();
-const PINNED = TASKSET !== '' && availableParallelism() >= 2;
+/**
+ * Placement, with taskset and at least two cores: eu on the first core, ap on the second, the
+ * measured load on a third where there is one, else on the core of the region not under test
+ * (idle but for replication while the other is measured). Otherwise nothing is pinned.
+ */
+const { taskset, cores } = placement();
+const PINNED = taskset !== undefined && cores.length >= 2;
+const REGION_CORES: Record<string, number | undefined> = { eu: cores[0], ap: cores[1] };
+const clientCore = (region: string): number | undefined => (PINNED ? (cores[2] ?? (region === 'eu' ? cores[1] : cores[0])) : undefined);
+/** Measured load on `region`, from a process of its own off that region's core. */
+const load = (region: string, spec: LoadSpec) => measure(spec, { taskset, core: clientCore(region) });
+/** A row's p50 and p99 from a measured run, and how busy its client was. */
+const latency = (result: LoadResult): Pick<Row, 'p50' | 'p99' | 'client'> => ({ p50: result.p50, p99: result.p99, client: result.clientBusy });
+/** A fixed offered load: `seconds` of requests at `rate` after a half-second warm-up at that rate. */
+const paced = (rate: number, seconds = 2) => ({ rate, amount: Math.ceil(rate * seconds), warmup: Math.ceil(rate / 2) });
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -116,7 +131,7 @@ async function startRegions(): Promise<{ urls: Record<string, string>; children:
   const init = spawnSync(process.execPath, [dist('cli/network-init.js'), '--per-region', '--data-dir', dir, '--regions', `eu=${urls.eu},ap=${urls.ap}`], { encoding: 'utf8' });
   if (init.status !== 0) throw new Error(init.stderr);
   const spawnRegion = (id: 'eu' | 'ap', pinned = PINNED) =>
-    spawn(pinned ? TASKSET : process.execPath, [...(pinned ? ['-c', id === 'eu' ? '0' : '1', process.execPath] : []), ...(process.env.BENCH_REGION_ARGS?.split(' ').filter(Boolean) ?? []), dist('main.js')], {
+    spawn(...onCore(taskset, pinned ? REGION_CORES[id] : undefined, [process.execPath, ...(process.env.BENCH_REGION_ARGS?.split(' ').filter(Boolean) ?? []), dist('main.js')]), {
       stdio: 'ignore',
       env: {
         PATH: process.env.PATH,
@@ -284,26 +299,18 @@ async function benchCredentials(ctx: BenchContext, floors: Floors, veramo: { cre
   const plain: { issue?: number; verify?: number } = {};
   for (const format of ['vc+jwt', 'vc+sd-jwt', 'dc+sd-jwt', 'jwt_vc_json'] as const) {
     const options = { format, ...(format.includes('sd-jwt') ? { selectivelyDisclosable: sdPointers } : {}) };
-    const tokens: string[] = [];
-    const issued = await cannon({
-      url: `${urls.eu}/credentials/issue`,
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}` },
-      body: { credential, options },
-      amount: 3000,
-      expect: (status) => status === 201,
-      onBody: (body) => void (tokens.length < 1000 && tokens.push(JSON.stringify({ verifiableCredential: (JSON.parse(body) as { verifiableCredential: unknown }).verifiableCredential }))),
-    });
+    const issued = await load('eu', { url: `${urls.eu}/credentials/issue`, method: 'POST', headers: { authorization: `Bearer ${apiKey}` }, body: { credential, options }, amount: 3000, statuses: [201], keep: 1000 });
+    const tokens = issued.answers.map((body) => JSON.stringify({ verifiableCredential: (JSON.parse(body) as { verifiableCredential: unknown }).verifiableCredential }));
     plain.issue ??= issued.perSecond;
-    const issueRow: Row = { what: `issue ${format} over HTTP (eu), 32 connections`, value: issued.perSecond, unit: 'req/s', baseline: 'Ed25519 sign', ratio: issued.perSecond / floors.edSign, p50: issued.p50, p99: issued.p99 };
-    ctx.row(format === 'vc+jwt' ? targeted(issueRow, 0.2) : issueRow);
-    if (format !== 'vc+jwt') ctx.row(targeted({ what: `issue ${format}: ratio to issue vc+jwt`, value: issued.perSecond / plain.issue, unit: '×', baseline: 'issue vc+jwt', ratio: issued.perSecond / plain.issue }, 0.75));
+    const issueRow: Row = { what: `issue ${format} over HTTP (eu), 32 connections`, value: issued.perSecond, unit: 'req/s', baseline: 'Ed25519 sign', ratio: issued.perSecond / floors.edSign, ...latency(issued) };
+    ctx.row(format === 'vc+jwt' ? targeted(issueRow, { minRatio: 0.2 }) : issueRow);
+    if (format !== 'vc+jwt') ctx.row(targeted({ what: `issue ${format}: ratio to issue vc+jwt`, value: issued.perSecond / plain.issue, unit: '×', baseline: 'issue vc+jwt', ratio: issued.perSecond / plain.issue }, { minRatio: 0.75 }));
     ctx.row({ what: `issue ${format}: ratio to Veramo createVerifiableCredential in-process`, value: issued.perSecond / veramo.create, unit: '×', baseline: 'Veramo create' });
     await mirrored(urls);
-    const verified = await cannon({ url: `${urls.ap}/credentials/verify`, method: 'POST', bodies: tokens, amount: 4000 });
+    const verified = await load('ap', { url: `${urls.ap}/credentials/verify`, method: 'POST', bodies: tokens, amount: 4000 });
     plain.verify ??= verified.perSecond;
-    ctx.row({ what: `verify ${format} over HTTP (ap, issuer region idle), 32 connections`, value: verified.perSecond, unit: 'req/s', baseline: 'Ed25519 verify', ratio: verified.perSecond / floors.edVerify, p50: verified.p50, p99: verified.p99 });
-    if (format !== 'vc+jwt') ctx.row(targeted({ what: `verify ${format}: ratio to verify vc+jwt`, value: verified.perSecond / plain.verify, unit: '×', baseline: 'verify vc+jwt', ratio: verified.perSecond / plain.verify }, 0.75));
+    ctx.row({ what: `verify ${format} over HTTP (ap, issuer region idle), 32 connections`, value: verified.perSecond, unit: 'req/s', baseline: 'Ed25519 verify', ratio: verified.perSecond / floors.edVerify, ...latency(verified) });
+    if (format !== 'vc+jwt') ctx.row(targeted({ what: `verify ${format}: ratio to verify vc+jwt`, value: verified.perSecond / plain.verify, unit: '×', baseline: 'verify vc+jwt', ratio: verified.perSecond / plain.verify }, { minRatio: 0.75 }));
     ctx.row({ what: `verify ${format}: ratio to Veramo verifyCredential in-process`, value: verified.perSecond / veramo.verify, unit: '×', baseline: 'Veramo verify' });
   }
 }
@@ -319,27 +326,22 @@ async function benchStatus(ctx: BenchContext, floors: Floors, appendsPerSecond: 
   ctx.row({ what: 'baseline: Bitstring Status List decode + bit test (@digitalbazaar/bitstring)', value: decode, unit: 'ops/s' });
   const { apiKey, did } = await benchIssuer(ctx, 'Bench Status University');
   const credential = { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential', 'BenchCredential'], issuer: did, credentialSubject: { id: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK', claim: 'value' } };
-  const issue = { url: `${urls.eu}/credentials/issue`, method: 'POST' as const, headers: { authorization: `Bearer ${apiKey}` }, expect: (status: number) => status === 201 };
-  const issuedPlain = await cannon({ ...issue, body: { credential, options: { format: 'vc+jwt' } }, amount: 2000 });
-  const made: { vc: unknown; id: string }[] = [];
-  const issued = await cannon({
-    ...issue,
-    body: { credential, options: { format: 'vc+jwt', status: ['revocation', 'suspension'] } },
-    amount: 2000,
-    onBody: (body) => {
-      const answer = JSON.parse(body) as { verifiableCredential: unknown; credentialId: string };
-      made.push({ vc: answer.verifiableCredential, id: answer.credentialId });
-    },
+  const issue = { url: `${urls.eu}/credentials/issue`, method: 'POST' as const, headers: { authorization: `Bearer ${apiKey}` }, statuses: [201] };
+  const issuedPlain = await load('eu', { ...issue, body: { credential, options: { format: 'vc+jwt' } }, amount: 2000 });
+  const issued = await load('eu', { ...issue, body: { credential, options: { format: 'vc+jwt', status: ['revocation', 'suspension'] } }, amount: 2000, keep: 2000 });
+  const made = issued.answers.map((body) => {
+    const answer = JSON.parse(body) as { verifiableCredential: unknown; credentialId: string };
+    return { vc: answer.verifiableCredential, id: answer.credentialId };
   });
-  ctx.row({ what: 'issue vc+jwt with revocation + suspension entries (eu), 32 connections', value: issued.perSecond, unit: 'req/s', baseline: 'same without status', ratio: issued.perSecond / issuedPlain.perSecond, p50: issued.p50, p99: issued.p99 });
+  ctx.row({ what: 'issue vc+jwt with revocation + suspension entries (eu), 32 connections', value: issued.perSecond, unit: 'req/s', baseline: 'same without status', ratio: issued.perSecond / issuedPlain.perSecond, ...latency(issued) });
   const suspended = made.slice(0, 200);
-  const updates = await cannon({
+  const updates = await load('eu', {
     url: `${urls.eu}/credentials/status`,
     method: 'POST',
     headers: { authorization: `Bearer ${apiKey}` },
     bodies: suspended.map((m) => JSON.stringify({ credentialId: m.id, credentialStatus: [{ type: 'BitstringStatusListEntry', status: 'suspended' }] })),
     amount: suspended.length,
-    expect: (status) => status === 200,
+    statuses: [200],
   });
   const listUrl = (JSON.parse(Buffer.from(String((made[0]!.vc as { id: string }).id).split(',')[1]!.split('.')[1]!, 'base64url').toString()) as { credentialStatus: { statusListCredential: string }[] }).credentialStatus[1]!.statusListCredential;
   const versions = Number(/\.(\d+)"$/.exec((await fetch(listUrl)).headers.get('etag') ?? '')?.[1]);
@@ -348,24 +350,23 @@ async function benchStatus(ctx: BenchContext, floors: Floors, appendsPerSecond: 
     value: updates.perSecond,
     unit: 'req/s',
     ...(appendsPerSecond ? { baseline: 'DID create (append)', ratio: updates.perSecond / appendsPerSecond } : {}),
-    p50: updates.p50,
-    p99: updates.p99,
+    ...latency(updates),
   });
   await mirrored(urls);
   const bodies = made.map((m) => JSON.stringify({ verifiableCredential: m.vc }));
-  const checked = await cannon({ url: `${urls.ap}/credentials/verify`, method: 'POST', bodies, amount: 4000, expect: (status, i) => status === (i % made.length < suspended.length ? 400 : 200) });
-  ctx.row(targeted({ what: 'verify vc+jwt with 2 status checks over HTTP (ap), 32 connections', value: checked.perSecond, unit: 'req/s', baseline: 'Ed25519 verify', ratio: checked.perSecond / floors.edVerify, p50: checked.p50, p99: checked.p99 }, 0.4));
+  const checked = await load('ap', { url: `${urls.ap}/credentials/verify`, method: 'POST', bodies, amount: 4000, statusPerRequest: made.map((_, j) => (j < suspended.length ? 400 : 200)) });
+  ctx.row(targeted({ what: 'verify vc+jwt with 2 status checks over HTTP (ap), 32 connections', value: checked.perSecond, unit: 'req/s', baseline: 'Ed25519 verify', ratio: checked.perSecond / floors.edVerify, ...latency(checked) }, { minRatio: 0.4 }));
   const plainVerify = rows.find((r) => r.what.startsWith('verify vc+jwt over HTTP'));
   if (plainVerify) ctx.row({ what: 'verify vc+jwt with status checks: ratio to the same without status', value: checked.perSecond / plainVerify.value, unit: '×', baseline: 'verify vc+jwt' });
 }
 
 /** GET /health/live of one region: the HTTP floor of that region's process. */
-async function trivial(url: string): Promise<Awaited<ReturnType<typeof cannon>>> {
-  await cannon({ url: `${url}/health/live`, amount: 5000 }); // warm the service and the client
-  return cannon({ url: `${url}/health/live`, amount: 30_000 });
+async function trivial(region: string, url: string): Promise<LoadResult> {
+  return load(region, { url: `${url}/health/live`, warmup: 5000, amount: 30_000 }); // the warm-up warms the service and the client
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg();
   // Baselines: the floor under every figure, measured here and now.
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const message = Buffer.from('x'.repeat(200));
@@ -413,13 +414,13 @@ async function main(): Promise<void> {
     }
   }
   /** What a section in its own file gets: `await benchX(ctx)` is all it takes to wire it in. */
-  const ctx: BenchContext = { urls, adminToken: ADMIN_TOKEN, row: (r) => void rows.push(r) };
+  const ctx: BenchContext = { urls, adminToken: ADMIN_TOKEN, row: (r) => void rows.push(r), measure: load };
   try {
     // A trivial endpoint over HTTP, per region: the HTTP floor of each region's process.
-    const live: Record<string, Awaited<ReturnType<typeof cannon>>> = {};
+    const live: Record<string, LoadResult> = {};
     for (const id of ['eu', 'ap']) {
-      live[id] = await trivial(urls[id]!);
-      rows.push({ what: `baseline: GET /health/live over HTTP (${id}), 32 connections`, value: live[id].perSecond, unit: 'req/s', p50: live[id].p50, p99: live[id].p99 });
+      live[id] = await trivial(id, urls[id]!);
+      rows.push({ what: `baseline: GET /health/live over HTTP (${id}), 32 connections`, value: live[id].perSecond, unit: 'req/s', ...latency(live[id]) });
     }
 
     let appendsPerSecond: number | undefined;
@@ -427,30 +428,35 @@ async function main(): Promise<void> {
     if (selected('did-create') || selected('replication-lag') || selected('resolve')) {
       const count = selected('did-create') || selected('replication-lag') ? 3000 : 300;
       const bodies = Array.from({ length: count + 100 }, () => JSON.stringify(walletCreate().operation));
-      const appends = await cannon({
-        url: `${urls.eu}/1.0/operations`,
-        method: 'POST',
-        bodies,
-        amount: count,
-        expect: (status) => status === 201,
-        onBody: (body) => void dids.push((JSON.parse(body) as { didState: { did: string } }).didState.did),
-      });
-      const appendEnd = performance.now();
+      const appends = await load('eu', { url: `${urls.eu}/1.0/operations`, method: 'POST', bodies, amount: count, statuses: [201], keep: count });
+      const appendEnd = appends.endedAt - performance.timeOrigin;
+      for (const body of appends.answers) dids.push((JSON.parse(body) as { didState: { did: string } }).didState.did);
       appendsPerSecond = appends.perSecond;
       if (selected('did-create')) {
-        rows.push(targeted({ what: `DID create (append + checkpoint) over HTTP (eu), 32 connections, ${count.toLocaleString('en-US')} creates`, value: appends.perSecond, unit: 'req/s', baseline: 'Ed25519 verify', ratio: appends.perSecond / edVerify, p50: appends.p50, p99: appends.p99 }, 0.2, 50));
+        rows.push(targeted({ what: `DID create (append + checkpoint) over HTTP (eu): throughput at saturation, closed loop, 32 connections, ${count.toLocaleString('en-US')} creates (p99 here is queueing)`, value: appends.perSecond, unit: 'req/s', baseline: 'Ed25519 verify', ratio: appends.perSecond / edVerify, ...latency(appends) }, { minRatio: 0.2 }));
       }
       // Replication lag: from the end of the burst until ap has accepted every entry.
       await mirrored(urls);
       if (selected('replication-lag')) rows.push({ what: `replication lag eu → ap after a ${count.toLocaleString('en-US')}-append burst`, value: performance.now() - appendEnd, unit: 'ms' });
+      if (selected('did-create')) {
+        // p99 at the floor's rate: the target's throughput offered on a fixed schedule, each create new.
+        const offered = paced(0.2 * edVerify);
+        const creates = Array.from({ length: offered.amount + offered.warmup }, () => JSON.stringify(walletCreate().operation));
+        const atRate = await load('eu', { url: `${urls.eu}/1.0/operations`, method: 'POST', bodies: creates, statuses: [201], ...offered });
+        rows.push(targeted({ what: `DID create over HTTP (eu): p99 at a fixed offered load of ${Math.round(offered.rate).toLocaleString('en-US')} req/s (0.2 × Ed25519 verify), open loop; value: the rate answered`, value: atRate.perSecond, unit: 'req/s', baseline: 'offered rate', ratio: atRate.perSecond / offered.rate, ...latency(atRate) }, { maxP99: 50 }));
+        await mirrored(urls);
+      }
     }
 
     if (selected('resolve')) {
       for (const [region, label] of [['eu', 'home region'], ['ap', 'mirror region']] as const) {
         const paths = dids.map((did) => `/1.0/identifiers/${did}`);
-        await cannon({ url: urls[region]!, paths, amount: 2000 }); // every chain loaded once
-        const resolved = await cannon({ url: urls[region]!, paths, amount: 30_000, expect: (status) => status === 200 });
-        rows.push(targeted({ what: `resolve did:isthmus over HTTP (${label}), 32 connections`, value: resolved.perSecond, unit: 'req/s', baseline: `GET /health/live (${region})`, ratio: resolved.perSecond / live[region]!.perSecond, p50: resolved.p50, p99: resolved.p99 }, 0.45, 5));
+        // The warm-up loads every chain once.
+        const resolved = await load(region, { url: urls[region]!, paths, warmup: 2000, amount: 30_000, statuses: [200] });
+        rows.push(targeted({ what: `resolve did:isthmus over HTTP (${label}): throughput at saturation, closed loop, 32 connections (p99 here is queueing)`, value: resolved.perSecond, unit: 'req/s', baseline: `GET /health/live (${region})`, ratio: resolved.perSecond / live[region]!.perSecond, ...latency(resolved) }, { minRatio: 0.45 }));
+        const offered = paced(0.45 * live[region]!.perSecond);
+        const atRate = await load(region, { url: urls[region]!, paths, statuses: [200], ...offered });
+        rows.push(targeted({ what: `resolve did:isthmus over HTTP (${label}): p99 at a fixed offered load of ${Math.round(offered.rate).toLocaleString('en-US')} req/s (0.45 × its /health/live), open loop; value: the rate answered`, value: atRate.perSecond, unit: 'req/s', baseline: 'offered rate', ratio: atRate.perSecond / offered.rate, ...latency(atRate) }, { maxP99: 5 }));
       }
     }
     if (veramo) await benchCredentials(ctx, floors, veramo);
@@ -470,23 +476,27 @@ async function main(): Promise<void> {
 
   const fmt = (n: number | undefined, digits = 0) => (n === undefined ? '' : n.toLocaleString('en-US', { maximumFractionDigits: digits }));
   const table = [
-    '| what | value | unit | baseline | ratio | p50 ms | p99 ms | target | met |',
-    '|---|---:|---|---|---:|---:|---:|---|---|',
-    ...rows.map((r) => `| ${r.what} | ${fmt(r.value, r.unit === '×' ? 2 : 0)} | ${r.unit} | ${r.baseline ?? ''} | ${r.ratio === undefined ? '' : fmt(r.ratio, 3)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`),
+    '| what | value | unit | baseline | ratio | p50 ms | p99 ms | client CPU | target | met |',
+    '|---|---:|---|---|---:|---:|---:|---:|---|---|',
+    ...rows.map((r) => `| ${r.what} | ${fmt(r.value, r.unit === '×' ? 2 : 0)} | ${r.unit} | ${r.baseline ?? ''} | ${r.ratio === undefined ? '' : fmt(r.ratio, 3)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.client === undefined ? '' : `${Math.round(r.client * 100)}%`} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`),
   ].join('\n');
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   const meta = {
     date: new Date().toISOString(),
     node: process.version,
     database: process.env.BENCH_DATABASE_URL ? 'postgresql' : 'sqlite',
-    cores: availableParallelism(),
-    placement: PINNED ? 'eu pinned to core 0, ap to core 1 (taskset); the autocannon client unpinned' : 'unpinned (no taskset, or fewer than 2 cores)',
+    cores: cores.length,
+    loadAverage: loadAtStart.map((n) => Number(n.toFixed(2))),
+    loadAverageAtEnd: loadavg().map((n) => Number(n.toFixed(2))),
+    placement: PINNED
+      ? `eu pinned to core ${cores[0]}, ap to core ${cores[1]} (taskset); measured load from a separate load-runner process (bench/load.ts) pinned to ${cores[2] === undefined ? `the core of the region not under test (rows measuring eu: core ${cores[1]}; rows measuring ap: core ${cores[0]})` : `core ${cores[2]}`}; setup requests and the in-flight sections (wallets, data-integrity, catch-up) from the bench process, unpinned`
+      : `nothing pinned (${taskset === undefined ? 'no taskset' : `${cores.length} core`}): the regions, the load-runner process and the bench process share the cores`,
     sections: only ?? ['all'],
   };
   writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify({ ...meta, rows }, null, 2)}\n`);
   writeFileSync(
     join(root, 'bench/results/latest.md'),
-    `# Isthmus bench, ${meta.date} (${meta.database}, Node ${meta.node})\n\n${meta.cores} cores; ${meta.placement}; sections: ${meta.sections.join(', ')}. Load: autocannon, 32 connections.\n\n${table}\n`,
+    `# Isthmus bench, ${meta.date} (${meta.database}, Node ${meta.node})\n\n${meta.cores} cores; load average ${meta.loadAverage.join(', ')} at the start, ${meta.loadAverageAtEnd.join(', ')} at the end; sections: ${meta.sections.join(', ')}.\n\nPlacement: ${meta.placement}.\n\nLoad: throughput rows are a closed loop (autocannon, 32 keep-alive connections, each sending when its last answer is in): the rate is the region's at saturation, and their p99 is mostly queueing (≈ 32 ÷ rate). Rows “p99 at a fixed offered load” are an open loop at the rate the target asks for (requests on a fixed schedule, latency from the scheduled time): their p99 is the one the latency bounds are about. Client CPU: the load runner's CPU time over the run's wall time (100% = a whole core: the rate is then the client's limit as much as the region's).\n\n${table}\n`,
   );
   process.stdout.write(`${table}\n`);
 }
