@@ -75,7 +75,8 @@ interface AheadChunk extends FetchedChunk {
   readonly start: MerkleFrontier;
   /** The DIDs its entries name (the prescan) and the chunks before it not stored when it was sent. */
   readonly names: ReadonlySet<string>;
-  readonly earlier: readonly AheadChunk[];
+  /** Emptied once it is stored: chunks must not keep every chunk before them alive. */
+  earlier: readonly AheadChunk[];
   readonly verified: Promise<VerifiedChunk>;
   /** Settled when it is stored (resolved) or dropped (rejected). */
   readonly stored: Deferred;
@@ -344,6 +345,7 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
         if (!(await this.storeChunk(peer.id, start, chunk, head.end === checkpoint.size ? checkpoint : undefined))) break;
         for (const entry of chunk.entries) if (entry.kind === 'did-op' && entry.did !== null) head.touched.add(entry.did);
         ahead.shift();
+        head.earlier = [];
         head.stored.resolve();
         progress.catchUp.stored = head.end;
         this.metrics.logSize.set({ log: peer.id }, head.end);
