@@ -53,6 +53,25 @@ describe('catch-up chunks verified on a worker thread', () => {
     expect(threaded.entries.at(-1)).toMatchObject({ index: 42, kind: 'did-op', did: deriveDid(stored.operation) });
   });
 
+  it('verifies consecutive chunks at once, the second from the frontier the first claims, as one chunk in process would', async () => {
+    const pool = ChunkVerifier.create(2);
+    try {
+      expect(pool.parallelism).toBe(2);
+      // Creates only: no DID of the second half depends on the first.
+      const first = chunk.slice(0, 20);
+      const second = chunk.slice(20, 40);
+      const claimed = start.frontier.copy();
+      for (const item of first) claimed.append(new Uint8Array(Buffer.from(item.leafHash, 'base64')));
+      const [a, b] = await Promise.all([pool.verify('eu', start, first, chainsOf), pool.verify('eu', { size: 21, frontier: claimed }, second, chainsOf)]);
+      const whole = await verifyChunk('eu', start, chunk.slice(0, 40), chainsOf);
+      expect(a.frontier.toJSON()).toEqual(claimed.toJSON());
+      expect([...a.entries, ...b.entries]).toEqual(whole.entries);
+      expect(b.frontier.rootBase64()).toBe(whole.frontier.rootBase64());
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('reports a forged entry as the same mirror fault as in process', async () => {
     const forged = structuredClone(chunk);
     const op = (forged[41]!.entry as { payload: { operation: { sig: string } } }).payload.operation;

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SQLITE_FILE } from '../src/database/data-source.js';
-import { formatCheckpoint, parseSignerKey, signNote } from '../src/domain/ledger/index.js';
+import { consistencyProof, entryLeafHash, formatCheckpoint, parseSignerKey, rootHash, signNote, type LedgerEntry } from '../src/domain/ledger/index.js';
 import { generateNetwork } from '../src/domain/network/network-init.js';
 import { dbOf, FAST_REPLICATION, waitFor } from './support/network.js';
 import { walletCreate } from './support/wallet.js';
@@ -21,7 +21,7 @@ const ATTACK_MS = 4000;
 let region: TestRegion;
 let peer: Server;
 /** What the fake peer serves: garbage, or (a compromised peer with its real log key) a validly signed checkpoint and oversized answers. */
-let mode: 'garbage' | 'compromised' | 'failing' = 'garbage';
+let mode: 'garbage' | 'compromised' | 'failing' | 'forged-chunk' = 'garbage';
 /** In 'failing' mode, the status the fake home region answers a forwarded operation with. */
 let failingStatus = 500;
 let apLogKey = '';
@@ -39,9 +39,44 @@ async function databaseBytes(): Promise<number> {
   return [file, `${file}-wal`].filter(existsSync).reduce((sum, f) => sum + statSync(f).size, 0);
 }
 
+/**
+ * A compromised peer's log of FORGED_LOG real DID creates whose entry FORGED_AT (in the second
+ * catch-up chunk) carries a forged signature: signed into its checkpoint and proofs all the same.
+ */
+const FORGED_LOG = 1000;
+const FORGED_AT = 700;
+let forgedLog: { entries: { index: number; leafHash: string; entry: LedgerEntry }[]; leaves: Uint8Array[] } | undefined;
+
+function serveForgedLog(url: string, response: import('node:http').ServerResponse): boolean {
+  if (!forgedLog) {
+    const entries = Array.from({ length: FORGED_LOG }, (_, index) => {
+      const { did, operation } = walletCreate('ap');
+      if (index === FORGED_AT) operation.sig = `${String(operation.sig).startsWith('A') ? 'B' : 'A'}${String(operation.sig).slice(1)}`;
+      const entry: LedgerEntry = { v: 1, log: 'ap', index, time: new Date(Date.UTC(2025, 0, 1, 0, 0, 0, index)).toISOString(), kind: 'did-op', payload: { did, operation } };
+      return { index, leafHash: Buffer.from(entryLeafHash(entry)).toString('base64'), entry };
+    });
+    forgedLog = { entries, leaves: entries.map((e) => new Uint8Array(Buffer.from(e.leafHash, 'base64'))) };
+  }
+  const { entries, leaves } = forgedLog;
+  const { pathname, searchParams } = new URL(url, 'http://peer');
+  const json = (body: unknown) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  if (pathname === '/ledger/ap/checkpoint') {
+    const body = formatCheckpoint({ origin: 'isthmus/ap', size: FORGED_LOG, rootHash: rootHash(leaves) });
+    response.writeHead(200, { 'content-type': 'text/plain' }).end(signNote(body, [parseSignerKey(apLogKey)]));
+  } else if (pathname === '/ledger/ap/entries') {
+    const start = Number(searchParams.get('start'));
+    json({ entries: entries.slice(start, start + Number(searchParams.get('limit'))) });
+  } else if (pathname === '/ledger/ap/proof/consistency') {
+    const proof = consistencyProof(leaves, Number(searchParams.get('from')), Number(searchParams.get('to')));
+    json({ proof: proof.map((h) => Buffer.from(h).toString('base64')) });
+  } else return false;
+  return true;
+}
+
 beforeAll(async () => {
   const peerPort = await freePort();
   peer = createServer((request, response) => {
+    if (mode === 'forged-chunk' && serveForgedLog(request.url!, response)) return;
     if (mode === 'compromised') {
       if (request.url === '/ledger/ap/checkpoint') {
         const body = formatCheckpoint({ origin: 'isthmus/ap', size: 1, rootHash: new Uint8Array(32).fill(3) });
@@ -199,4 +234,26 @@ describe('a compromised peer (its real log key) with oversized answers', () => {
       expect(JSON.parse(body)).toMatchObject({ status: 502, homeRegion: 'ap' });
     }
   });
+});
+
+describe('a compromised peer whose signed log holds a forged entry in the second of two chunks', () => {
+  it('stores the first chunk, refuses the second (verified beside the first) and stores nothing after it', async () => {
+    // Earlier tests left an invalid-entries alarm open: cleared, so this fault opens its own.
+    const { alarms } = (await (await fetch(`${region.url}/ledger/status`)).json()) as { alarms: { id: number; log: string; kind: string }[] };
+    for (const alarm of alarms.filter((a) => a.log === 'ap')) {
+      await fetch(`${region.url}/ledger/alarms/${alarm.id}/clear`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    }
+    mode = 'forged-chunk';
+    const alarm = await waitFor(async () => {
+      const status = (await (await fetch(`${region.url}/ledger/status`)).json()) as { alarms: { log: string; kind: string; detail: string; count: number }[] };
+      return status.alarms.find((a) => a.log === 'ap' && a.kind === 'invalid-entries' && /entry 700\b/.test(a.detail) && a.count >= 2);
+    }, 'the invalid-entries alarm for entry 700, seen twice', 60_000);
+    expect(alarm.detail).toMatch(/log ap entry 700: invalid DID operation/);
+    // The first chunk (0 … 499) verified and stored; nothing of the second, nor after it.
+    const [{ n, last }] = (await dbOf(region).query(`SELECT COUNT(*) AS n, MAX(idx) AS last FROM ledger_entry WHERE log = 'ap'`)) as { n: string; last: string }[];
+    expect({ n: Number(n), last: Number(last) }).toEqual({ n: 500, last: 499 });
+    const head = (await (await fetch(`${region.url}/ledger/status`)).json()) as { logs: { log: string; acceptedSize: number }[] };
+    expect(head.logs.find((l) => l.log === 'ap')?.acceptedSize).toBe(500);
+    mode = 'garbage';
+  }, 120_000);
 });

@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import type { ChainItem } from '../../domain/did/index.js';
 import { MerkleFrontier, parseVerifierKey } from '../../domain/ledger/index.js';
@@ -9,6 +11,19 @@ import type { ChunkReply, ChunkTask } from './chunk-verifier.js';
  * operation signatures, trust entries and the frontier, by the same pure verifyChunk as in
  * process. The chains the chunk touches come with the task, read by the main thread.
  */
+/**
+ * Niceness of a verification thread: when the machine's cores are all busy, the region's event
+ * loop (nice 0) runs before its verifiers, so /health/live and reads keep answering while a
+ * catch-up takes whatever CPU is left. Linux only (a thread's own id from /proc/thread-self);
+ * elsewhere the worker keeps the process's priority.
+ */
+const WORKER_NICE = 5;
+try {
+  setPriority(Number(readlinkSync('/proc/thread-self').split('/').at(-1)), WORKER_NICE);
+} catch {
+  // not Linux, or not allowed: same priority as the event loop
+}
+
 parentPort!.on('message', (task: ChunkTask) => {
   void run(task).then((reply) => parentPort!.postMessage(reply));
 });

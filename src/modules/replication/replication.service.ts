@@ -7,8 +7,8 @@ import { REGION_CONFIG } from '../../config/config.module.js';
 import { appendSignatures, cosignCheckpoint, MerkleFrontier, parseCheckpoint, parseNote, rootHash, verifyCosignature } from '../../domain/ledger/index.js';
 import type { GenesisRegion } from '../../domain/network/genesis.js';
 import { boundEvidence, clip, MAX_DETAIL, peerReason } from '../../domain/replication/bounds.js';
-import { checkChunkPrefix, checkConsistency, classifyCheckpoint, MirrorFault, stopsReplication, verifyPeerCheckpoint, type AcceptedState, type ChunkStart, type ServedEntry, type SignedCheckpoint, type VerifiedChunk } from '../../domain/replication/mirror.js';
-import { ChunkVerifier } from './chunk-verifier.js';
+import { checkChunkPrefix, checkConsistency, classifyCheckpoint, MirrorFault, stopsReplication, verifyChunk, verifyPeerCheckpoint, type AcceptedState, type ChunkStart, type ServedEntry, type SignedCheckpoint, type VerifiedChunk } from '../../domain/replication/mirror.js';
+import { ChunkVerifier, didsNamed } from './chunk-verifier.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import { LedgerWriter } from '../ledger/ledger-writer.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -60,6 +60,51 @@ function timeSlicer(sliceMs: number): () => Promise<void> | undefined {
       since = performance.now();
     });
   };
+}
+
+/** A chunk as fetched: its served entries, where it ends, and the consistency proof from there to the checkpoint. */
+interface FetchedChunk {
+  readonly served: ServedEntry[];
+  readonly end: number;
+  readonly proof: Uint8Array[];
+}
+
+/** A chunk verified ahead of its turn (ReplicationService.catchUp). */
+interface AheadChunk extends FetchedChunk {
+  /** The frontier it was verified from: the one the chunks before it claim. */
+  readonly start: MerkleFrontier;
+  /** The DIDs its entries name (the prescan) and the chunks before it not stored when it was sent. */
+  readonly names: ReadonlySet<string>;
+  /** Emptied once it is stored: chunks must not keep every chunk before them alive. */
+  earlier: readonly AheadChunk[];
+  readonly verified: Promise<VerifiedChunk>;
+  /** Settled when it is stored (resolved) or dropped (rejected). */
+  readonly stored: Deferred;
+  /** The DIDs its verified entries touched, once stored. */
+  readonly touched: Set<string>;
+}
+
+interface Deferred {
+  readonly promise: Promise<void>;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+/** The leaf hash a served entry claims, as 32 bytes (zeros when it is not even that: the chunk then fails its own verification). */
+function claimedLeaf(item: ServedEntry): Uint8Array {
+  const claimed = typeof (item as { leafHash?: unknown } | null)?.leafHash === 'string' ? Buffer.from(item.leafHash, 'base64') : undefined;
+  return claimed?.length === 32 ? new Uint8Array(claimed) : new Uint8Array(32);
 }
 
 /** Entries per second stored so far by a catch-up, or null before the first chunk. */
@@ -256,42 +301,96 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
   /**
    * Fetches, verifies and stores the entries from the accepted size up to the (verified,
    * consistent) checkpoint in chunks of at most CHUNK entries, each proved a prefix of the
-   * signed tree before it is stored in its own transaction: memory stays bounded whatever the
-   * gap (one chunk in hand, the next in flight), a crash loses at most the chunk in flight, and
-   * the verification runs on a worker thread (or time-sliced in process) while the next chunk
-   * and its consistency proof are fetched.
+   * signed tree before it is stored: memory stays bounded whatever the gap (the chunks being
+   * verified, one more in flight), a crash loses at most what was not stored yet.
+   *
+   * Consecutive chunks are verified at once, one per worker thread (ChunkVerifier.parallelism):
+   * chunk k+1 starts from the frontier chunk k's served leaf hashes claim, with the chains the
+   * database holds, before chunk k is verified. It is stored only in order, once chunk k passed
+   * and was stored (its verified frontier is then the claimed one, each leaf hash having been
+   * checked); a failure stops the catch-up there and everything verified after it is dropped. A
+   * chunk naming a DID that an earlier chunk not yet stored also names waits for that chunk to
+   * be stored before its chains are read, so DID chains across chunks fold in order.
    */
   private async catchUp(peer: GenesisRegion, progress: PeerProgress, accepted: AcceptedState, checkpoint: SignedCheckpoint): Promise<void> {
     progress.catchUp = { from: accepted.size, stored: accepted.size, target: checkpoint.size, startedAt: Date.now() };
     const pause = timeSlicer(SLICE_MS);
+    // One chunk more than workers, so none idles while the event loop stores the chunk before
+    // (in process, the next chunk is verified between the store's batches: the same order of work).
+    const window = this.chunks.parallelism + 1;
+    const ahead: AheadChunk[] = [];
+    const claimed = accepted.frontier.copy();
     let start: ChunkStart = accepted;
     let next = start.size < checkpoint.size ? this.fetchChunk(peer, start.size, checkpoint) : undefined;
-    while (next && !this.stopped) {
-      const { served, end, proof } = await next;
-      next = end < checkpoint.size ? this.fetchChunk(peer, end, checkpoint) : undefined;
-      const chunk = await this.chunks.verify(peer.id, start, served, (dids) => this.chainsOf(dids), { governanceKey: peer.governanceKey, pause });
-      // Only a proved prefix of the signed tree is stored.
-      checkChunkPrefix(peer.id, chunk.frontier, checkpoint, proof);
-      if (!(await this.storeChunk(peer.id, start, chunk, end === checkpoint.size ? checkpoint : undefined))) break;
-      progress.catchUp.stored = end;
-      this.metrics.logSize.set({ log: peer.id }, end);
-      this.metrics.lagEntries.set({ log: peer.id }, Math.max(0, progress.seenSize - end));
-      const rate = catchUpRate(progress.catchUp);
-      this.metrics.catchUpRate.set({ log: peer.id }, rate ?? 0);
-      this.metrics.catchUpEta.set({ log: peer.id }, rate ? (checkpoint.size - end) / rate : 0);
-      start = { size: end, frontier: chunk.frontier };
-      await yieldEventLoop();
+    try {
+      while (!this.stopped && (next || ahead.length > 0)) {
+        while (next && ahead.length < window) {
+          const fetched = await next;
+          next = fetched.end < checkpoint.size ? this.fetchChunk(peer, fetched.end, checkpoint) : undefined;
+          ahead.push(this.verifyAhead(peer, fetched, claimed, ahead, pause));
+        }
+        const head = ahead[0]!;
+        let chunk = await head.verified;
+        // Its chains may have been read before the chunks ahead of it were stored: none of those may have touched a DID it names that their prescan missed.
+        if (head.earlier.some((earlier) => [...earlier.touched].some((did) => !earlier.names.has(did) && head.names.has(did)))) {
+          chunk = await verifyChunk(peer.id, start, head.served, (dids) => this.chainsOf(dids), { governanceKey: peer.governanceKey, pause });
+        }
+        // Verified from the frontier its predecessors claimed: it must be the one they proved.
+        if (chunk.entries[0] && chunk.entries[0].index !== start.size) throw new Error(`chunk verified from ${chunk.entries[0].index}, not from the stored size ${start.size}`);
+        if (head.start.size !== start.size || JSON.stringify(head.start.toJSON()) !== JSON.stringify(start.frontier.toJSON())) {
+          throw new Error(`chunk at ${head.start.size} was verified from another frontier than the stored one`);
+        }
+        // Only a proved prefix of the signed tree is stored.
+        checkChunkPrefix(peer.id, chunk.frontier, checkpoint, head.proof);
+        if (!(await this.storeChunk(peer.id, start, chunk, head.end === checkpoint.size ? checkpoint : undefined))) break;
+        for (const entry of chunk.entries) if (entry.kind === 'did-op' && entry.did !== null) head.touched.add(entry.did);
+        ahead.shift();
+        head.earlier = [];
+        head.stored.resolve();
+        progress.catchUp.stored = head.end;
+        this.metrics.logSize.set({ log: peer.id }, head.end);
+        this.metrics.lagEntries.set({ log: peer.id }, Math.max(0, progress.seenSize - head.end));
+        const rate = catchUpRate(progress.catchUp);
+        this.metrics.catchUpRate.set({ log: peer.id }, rate ?? 0);
+        this.metrics.catchUpEta.set({ log: peer.id }, rate ? (checkpoint.size - head.end) / rate : 0);
+        start = { size: head.end, frontier: chunk.frontier };
+        await yieldEventLoop();
+      }
+    } finally {
+      // What was verified after the last stored chunk is dropped; chunks waiting for their turn stop waiting.
+      for (const dropped of ahead) dropped.stored.reject(new Error('an earlier chunk was not stored'));
+      this.metrics.catchUpRate.set({ log: peer.id }, 0);
+      this.metrics.catchUpEta.set({ log: peer.id }, 0);
+      if (start.size > accepted.size) this.log.info({ log: peer.id, from: accepted.size, to: start.size }, 'replicated entries');
     }
-    this.metrics.catchUpRate.set({ log: peer.id }, 0);
-    this.metrics.catchUpEta.set({ log: peer.id }, 0);
-    if (start.size > accepted.size) this.log.info({ log: peer.id, from: accepted.size, to: start.size }, 'replicated entries');
+  }
+
+  /**
+   * Starts verifying a fetched chunk from the frontier `claimed` (extended here by the chunk's
+   * served leaf hashes, for the chunk after it), ahead of the chunks in `earlier` being stored.
+   */
+  private verifyAhead(peer: GenesisRegion, fetched: FetchedChunk, claimed: MerkleFrontier, earlier: readonly AheadChunk[], pause: () => Promise<void> | undefined): AheadChunk {
+    const start = claimed.copy();
+    for (const item of fetched.served) claimed.append(claimedLeaf(item));
+    const before = [...earlier];
+    const inTurn = before.at(-1)?.stored.promise ?? Promise.resolve();
+    const names = new Set(didsNamed(fetched.served));
+    const chainsOf = async (names: readonly string[]) => {
+      // A DID an earlier chunk also names: its chain is read once that chunk is stored.
+      if (before.some((chunk) => names.some((did) => chunk.names.has(did)))) await inTurn;
+      return this.chainsOf(names);
+    };
+    const verified = this.chunks.verify(peer.id, { size: start.size, frontier: start }, fetched.served, chainsOf, { governanceKey: peer.governanceKey, pause, inTurn });
+    // A chunk dropped after an earlier failure is never awaited.
+    verified.catch(() => undefined);
+    return { ...fetched, start, names, earlier: before, verified, stored: deferred(), touched: new Set() };
   }
 
   /**
    * The entries from `from` (at most CHUNK) and the consistency proof from their end to the
    * checkpoint. Started ahead of need, so its failure is observed only when it is awaited.
    */
-  private fetchChunk(peer: GenesisRegion, from: number, checkpoint: SignedCheckpoint): Promise<{ served: ServedEntry[]; end: number; proof: Uint8Array[] }> {
+  private fetchChunk(peer: GenesisRegion, from: number, checkpoint: SignedCheckpoint): Promise<FetchedChunk> {
     const end = Math.min(from + CHUNK, checkpoint.size);
     const fetched = (async () => {
       const [served, proof] = await Promise.all([
