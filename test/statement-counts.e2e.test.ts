@@ -100,6 +100,16 @@ describe('SQL statements per request', () => {
     expect(statements.slice(1, 6).map(table)).toEqual(['ledger_head', 'ledger_entry', 'ledger_entry', 'ledger_head', 'checkpoint']);
     expect(table(statements[7]!)).toBe('ledger_entry');
   });
+
+  it('concurrent creates share one transaction and one read of their DIDs', async () => {
+    const creates = Array.from({ length: 8 }, () => walletCreate('eu').operation);
+    const { result, statements } = await counted(() => Promise.all(creates.map((operation) => postJson(region.url!, '/1.0/operations', operation))));
+    expect(result.map((r) => (r as { status: number }).status)).toEqual(creates.map(() => 201));
+    const transactions = statements.filter((s) => /^(BEGIN|START TRANSACTION)/.test(s)).length;
+    const didReads = statements.filter((s) => table(s) === 'ledger_entry' && /"did" IN/.test(s) && !/MAX\(/.test(s)).length;
+    // However the 8 requests fell into batches (group commit), each batch read the entries of its creates' DIDs once.
+    expect(didReads).toBe(transactions);
+  });
 });
 
 /** The table a statement reads or writes first. */

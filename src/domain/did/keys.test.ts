@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ed25519DidKey, p256DidKey } from '../../../test/support/independent.js';
 import { InvalidKeyError } from '../errors.js';
 import { ed25519FromSeed } from '../keys/ed25519.js';
-import { bls12381G2Multikey, didKeyFromPublicKey, isBls12381G2Multikey, parseBls12381G2Multikey, parseDidKey, parseMultikey, validatePublicJwk } from './keys.js';
+import fc from 'fast-check';
+import { bls12381G2Multikey, didKeyFromPublicKey, ed25519PointProblem, isBls12381G2Multikey, parseBls12381G2Multikey, parseDidKey, parseMultikey, validatePublicJwk } from './keys.js';
 
 const vectors = JSON.parse(readFileSync(new URL('../../../test/vectors/did/did-key.json', import.meta.url), 'utf8')) as {
   ed25519: { seedHex: string; did: string; publicKeyBase58: string }[];
@@ -156,6 +157,71 @@ describe('the Ed25519 curve check', () => {
       }
       if (onCurve(bytes)) expect(verdict === 'accepted' || /small order/.test(verdict)).toBe(true);
       else expect(verdict).toMatch(/not a point on the curve|not below/);
+    }
+  });
+});
+
+describe('the Ed25519 point check against RFC 8032 decoding', () => {
+  // The check as it was: x by the square root of RFC 8032 5.1.3, then [8]P = O by three doublings.
+  const p = 2n ** 255n - 19n;
+  const mod = (a: bigint) => ((a % p) + p) % p;
+  const modPow = (b: bigint, e: bigint): bigint => {
+    let r = 1n;
+    for (b = mod(b); e > 0n; e >>= 1n, b = (b * b) % p) if (e & 1n) r = (r * b) % p;
+    return r;
+  };
+  const d = mod(-121665n * modPow(121666n, p - 2n));
+  const sqrtM1 = modPow(2n, (p - 1n) / 4n);
+  function reference(bytes: Uint8Array): string | null {
+    let y = BigInt(`0x${Buffer.from(bytes).reverse().toString('hex')}`);
+    const sign = y >> 255n;
+    y &= (1n << 255n) - 1n;
+    if (y >= p) return 'its y coordinate is not below 2^255-19';
+    const u = mod(y * y - 1n);
+    const v = mod(d * y * y + 1n);
+    let x = mod(u * modPow(v, 3n) * modPow(mod(u * modPow(v, 7n)), (p - 5n) / 8n));
+    const vx2 = mod(v * x * x);
+    if (vx2 === mod(-u)) x = mod(x * sqrtM1);
+    else if (vx2 !== u) return 'it is not a point on the curve';
+    if (x === 0n && sign === 1n) return 'it is not a canonical point encoding';
+    let [X, Y, Z] = [x, y, 1n];
+    for (let i = 0; i < 3; i++) {
+      const A = mod(X * X);
+      const B = mod(Y * Y);
+      const C = mod(2n * Z * Z);
+      const E = mod((X + Y) * (X + Y) - A - B);
+      const G = mod(B - A);
+      const F = mod(G - C);
+      const H = mod(-A - B);
+      [X, Y, Z] = [mod(E * F), mod(G * H), mod(F * G)];
+    }
+    return X === 0n ? 'it is a point of small order' : null;
+  }
+  const encode = (y: bigint, sign: number) => {
+    const bytes = Buffer.from(y.toString(16).padStart(64, '0'), 'hex').reverse();
+    bytes[31]! |= sign << 7;
+    return new Uint8Array(bytes);
+  };
+
+  it('gives the verdict of the square root and three doublings on any 32 bytes', () => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (bytes) => {
+        expect(ed25519PointProblem(bytes)).toBe(reference(bytes));
+      }), { numRuns: 3000 });
+  });
+
+  it('gives it at the corners: every y of the 8-torsion, ±1, 0 and the values at and above p, both signs', () => {
+    const y8 = 2707385501144840649318225287225658788936804267575313519463743609750303402022n;
+    const corners = [0n, 1n, 2n, p - 1n, p - 2n, y8, p - y8, p, p + 1n, 2n ** 255n - 1n, sqrtM1, p - sqrtM1];
+    for (const y of corners) for (const sign of [0, 1]) expect(ed25519PointProblem(encode(y, sign))).toBe(reference(encode(y, sign)));
+    expect(reference(encode(y8, 0))).toBe('it is a point of small order');
+    expect(reference(encode(p - y8, 1))).toBe('it is a point of small order');
+  });
+
+  it('accepts the points of generated keys and refuses their small-order twins', () => {
+    for (let i = 0; i < 50; i++) {
+      const raw = Buffer.from(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x!, 'base64url');
+      expect(ed25519PointProblem(raw)).toBeNull();
+      expect(reference(raw)).toBeNull();
     }
   });
 });

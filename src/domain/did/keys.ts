@@ -40,7 +40,11 @@ function fromBase64url(value: unknown, bytes: number, what: string): Buffer {
 }
 
 // Ed25519 point decoding (RFC 8032 section 5.1.3): node:crypto imports any 32 bytes as an
-// Ed25519 key, so the curve check and the small-order check are ours.
+// Ed25519 key, so the curve check and the small-order check are ours. Neither needs x itself:
+// y is on the curve iff x² = u/v (u = y²-1, v = d·y²+1) has a root, i.e. iff u·v is a square
+// mod p (v is never 0: -1/d is not a square), which the Jacobi symbol tells without the 252-bit
+// exponentiation of the square root; x = 0 iff u = 0; and the eight points of small order are
+// known by their y alone.
 const FIELD = 2n ** 255n - 19n;
 const mod = (a: bigint): bigint => ((a % FIELD) + FIELD) % FIELD;
 function power(base: bigint, exponent: bigint): bigint {
@@ -52,36 +56,43 @@ function power(base: bigint, exponent: bigint): bigint {
   }
   return result;
 }
-const FIELD_MASK = (1n << 255n) - 1n;
-/** x mod 2^255-19 for 0 <= x < 2^510, by folding the high half (2^255 = 19): no division. */
-function reduce(x: bigint): bigint {
-  x = (x & FIELD_MASK) + 19n * (x >> 255n);
-  x = (x & FIELD_MASK) + 19n * (x >> 255n);
-  return x >= FIELD ? x - FIELD : x;
-}
-function squareTimes(x: bigint, k: number): bigint {
-  for (let i = 0; i < k; i++) x = reduce(x * x);
-  return x;
-}
-/** x^((p-5)/8) = x^(2^252-3) by the addition chain of RFC 8032's reference code: 251 squarings, 11 products. */
-function powP58(x: bigint): bigint {
-  const x3 = reduce(reduce(x * x) * x);
-  const x15 = reduce(squareTimes(x3, 2) * x3);
-  const b5 = reduce(squareTimes(x15, 1) * x);
-  const b10 = reduce(squareTimes(b5, 5) * b5);
-  const b20 = reduce(squareTimes(b10, 10) * b10);
-  const b40 = reduce(squareTimes(b20, 20) * b20);
-  const b80 = reduce(squareTimes(b40, 40) * b40);
-  const b160 = reduce(squareTimes(b80, 80) * b80);
-  const b240 = reduce(squareTimes(b160, 80) * b80);
-  const b250 = reduce(squareTimes(b240, 10) * b10);
-  return reduce(squareTimes(b250, 2) * x);
-}
 const CURVE_D = mod(-121665n * power(121666n, FIELD - 2n));
-const SQRT_M1 = power(2n, (FIELD - 1n) / 4n);
+/** y of a point of order 8 (the others: FIELD - Y8); with 0 (order 4) and ±1 (orders 1 and 2), the y of the whole 8-torsion. */
+const Y8 = 2707385501144840649318225287225658788936804267575313519463743609750303402022n;
+const SMALL_ORDER_Y = new Set([0n, 1n, FIELD - 1n, Y8, FIELD - Y8]);
+
+/** The Jacobi symbol (a/n) for odd n > 0, 0 ≤ a (binary algorithm, quadratic reciprocity). */
+function jacobi(a: bigint, n: bigint): -1 | 0 | 1 {
+  let t: -1 | 1 = 1;
+  a %= n;
+  while (a !== 0n) {
+    while ((a & 1n) === 0n) {
+      a >>= 1n;
+      const r = n & 7n;
+      if (r === 3n || r === 5n) t = t === 1 ? -1 : 1;
+    }
+    [a, n] = [n, a];
+    if ((a & 3n) === 3n && (n & 3n) === 3n) t = t === 1 ? -1 : 1;
+    a %= n;
+  }
+  return n === 1n ? t : 0;
+}
 
 /** Why 32 bytes are not an acceptable Ed25519 public key, or null when they are. */
-const ed25519PointProblem = (bytes: Uint8Array): string | null => decodeEd25519Point(bytes);
+export function ed25519PointProblem(bytes: Uint8Array): string | null {
+  let y = 0n;
+  for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(bytes[i]!);
+  const sign = y >> 255n;
+  y &= (1n << 255n) - 1n;
+  if (y >= FIELD) return 'its y coordinate is not below 2^255-19';
+  const y2 = (y * y) % FIELD;
+  const u = mod(y2 - 1n);
+  const v = (CURVE_D * y2 + 1n) % FIELD;
+  if (jacobi((u * v) % FIELD, FIELD) === -1) return 'it is not a point on the curve';
+  if (u === 0n && sign === 1n) return 'it is not a canonical point encoding';
+  // Small-order points (the 8-torsion) let one signature verify for many messages.
+  return SMALL_ORDER_Y.has(y) ? 'it is a point of small order' : null;
+}
 
 // Keys recur: in a create as rotation key and as verification method, in every operation of a
 // chain, in every catch-up fold. A key found good is remembered with all its forms (bounded).
@@ -97,33 +108,7 @@ function remembered(id: string, check: () => PublicKey): PublicKey {
   return key;
 }
 
-function decodeEd25519Point(bytes: Uint8Array): string | null {
-  let y = 0n;
-  for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(bytes[i]!);
-  const sign = y >> 255n;
-  y &= (1n << 255n) - 1n;
-  if (y >= FIELD) return 'its y coordinate is not below 2^255-19';
-  const u = mod(y * y - 1n);
-  const v = mod(CURVE_D * y * y + 1n);
-  let x = mod(u * power(v, 3n) * powP58(mod(u * power(v, 7n))));
-  const vx2 = mod(v * x * x);
-  if (vx2 === mod(-u)) x = mod(x * SQRT_M1);
-  else if (vx2 !== u) return 'it is not a point on the curve';
-  if (x === 0n && sign === 1n) return 'it is not a canonical point encoding';
-  // Small-order points (the 8-torsion) let one signature verify for many messages: [8]P = O?
-  let [X, Y, Z] = [x, y, 1n];
-  for (let i = 0; i < 3; i++) {
-    const A = (X * X) % FIELD;
-    const B = (Y * Y) % FIELD;
-    const C = (2n * Z * Z) % FIELD;
-    const E = mod((X + Y) * (X + Y) - A - B);
-    const G = mod(B - A);
-    const F = mod(G - C);
-    const H = mod(-A - B);
-    [X, Y, Z] = [(E * F) % FIELD, (G * H) % FIELD, (F * G) % FIELD];
-  }
-  return X === 0n ? 'it is a point of small order' : null;
-}
+const jwkId = (kty: unknown, crv: unknown, x: string, y: unknown): string => `jwk ${String(kty)} ${String(crv)} ${x} ${String(y)}`;
 
 /**
  * Checks a public JWK: Ed25519 (kty OKP), P-256 or P-384 (kty EC) only, no private members, the
@@ -136,46 +121,73 @@ export function validatePublicJwk(input: unknown): PublicKey {
     if (member in jwk) throw new InvalidKeyError(`publicKeyJwk must not contain the private member "${member}"`);
   }
   if (typeof jwk.x !== 'string' || (jwk.y !== undefined && typeof jwk.y !== 'string')) return checkPublicJwk(jwk);
-  return remembered(`jwk ${String(jwk.kty)} ${String(jwk.crv)} ${jwk.x} ${String(jwk.y)}`, () => checkPublicJwk(jwk));
+  return remembered(jwkId(jwk.kty, jwk.crv, jwk.x, jwk.y), () => checkPublicJwk(jwk));
 }
 
-function checkPublicJwk(jwk: Record<string, unknown>): PublicKey {
-  let clean: PublicJwk;
+function checkPublicJwk(jwk: Record<string, unknown>, multibase?: string): PublicKey {
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') {
-    const problem = ed25519PointProblem(fromBase64url(jwk.x, 32, 'publicKeyJwk.x'));
+    const raw = fromBase64url(jwk.x, 32, 'publicKeyJwk.x');
+    const problem = ed25519PointProblem(raw);
     if (problem) throw new InvalidKeyError(`publicKeyJwk.x is not an Ed25519 public key: ${problem}`);
-    clean = { kty: 'OKP', crv: 'Ed25519', x: jwk.x as string };
-  } else if (jwk.kty === 'EC' && isEcCurve(jwk.crv)) {
+    return new Ed25519Key(jwk.x as string, raw, multibase);
+  }
+  if (jwk.kty === 'EC' && isEcCurve(jwk.crv)) {
     const { size } = EC_CURVES[jwk.crv];
     fromBase64url(jwk.x, size, 'publicKeyJwk.x');
     fromBase64url(jwk.y, size, 'publicKeyJwk.y');
-    clean = { kty: 'EC', crv: jwk.crv, x: jwk.x as string, y: jwk.y as string };
-  } else {
-    throw new InvalidKeyError(`publicKeyJwk must be an Ed25519 (kty OKP), P-256 or P-384 (kty EC) key; got kty ${String(jwk.kty)}, crv ${String(jwk.crv)}`);
+    const clean: PublicJwk = { kty: 'EC', crv: jwk.crv, x: jwk.x as string, y: jwk.y as string };
+    let publicKey: KeyObject;
+    try {
+      // OpenSSL refuses EC coordinates that are not on the curve.
+      publicKey = createPublicKey({ key: clean as JsonWebKey, format: 'jwk' });
+    } catch {
+      throw new InvalidKeyError(`publicKeyJwk is not a point on the ${clean.crv} curve`);
+    }
+    return ecKey(publicKey, clean);
   }
-  let publicKey: KeyObject;
-  try {
-    // OpenSSL refuses EC coordinates that are not on the curve.
-    publicKey = createPublicKey({ key: clean as JsonWebKey, format: 'jwk' });
-  } catch {
-    throw new InvalidKeyError(`publicKeyJwk is not a point on the ${clean.crv} curve`);
+  throw new InvalidKeyError(`publicKeyJwk must be an Ed25519 (kty OKP), P-256 or P-384 (kty EC) key; got kty ${String(jwk.kty)}, crv ${String(jwk.crv)}`);
+}
+
+/**
+ * A checked Ed25519 key. Its KeyObject is made when a signature is first checked with it (a
+ * document's keys mostly are not, here), its Multikey when first asked for (a key parsed from
+ * one already has it).
+ */
+class Ed25519Key implements PublicKey {
+  readonly alg = 'EdDSA';
+  readonly jwk: PublicJwk;
+  private keyObject: KeyObject | undefined;
+
+  constructor(
+    x: string,
+    private readonly raw: Uint8Array,
+    private encoded: string | undefined,
+  ) {
+    this.jwk = { kty: 'OKP', crv: 'Ed25519', x };
   }
-  return toPublicKey(publicKey);
+
+  get publicKey(): KeyObject {
+    return (this.keyObject ??= createPublicKey({ key: this.jwk as JsonWebKey, format: 'jwk' }));
+  }
+
+  get multibase(): string {
+    return (this.encoded ??= `z${base58.encode(new Uint8Array([...ED25519, ...this.raw]))}`);
+  }
+}
+
+/** A P-256 or P-384 key in every form, from its KeyObject and clean JWK (x, y of the curve's size). */
+function ecKey(publicKey: KeyObject, jwk: PublicJwk & { kty: 'EC' }): PublicKey {
+  const { alg, codec } = EC_CURVES[jwk.crv];
+  const x = Buffer.from(jwk.x, 'base64url');
+  const y = Buffer.from(jwk.y, 'base64url');
+  const compressed = [y[y.length - 1]! & 1 ? 3 : 2, ...x];
+  return { alg, publicKey, jwk, multibase: `z${base58.encode(new Uint8Array([...codec, ...compressed]))}` };
 }
 
 function toPublicKey(publicKey: KeyObject): PublicKey {
   const jwk = publicKey.export({ format: 'jwk' }) as Record<string, string>;
-  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') {
-    const raw = Buffer.from(jwk.x!, 'base64url');
-    return { alg: 'EdDSA', publicKey, jwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x! }, multibase: `z${base58.encode(new Uint8Array([...ED25519, ...raw]))}` };
-  }
-  if (jwk.kty === 'EC' && isEcCurve(jwk.crv)) {
-    const { alg, codec } = EC_CURVES[jwk.crv];
-    const x = Buffer.from(jwk.x!, 'base64url');
-    const y = Buffer.from(jwk.y!, 'base64url');
-    const compressed = [y[y.length - 1]! & 1 ? 3 : 2, ...x];
-    return { alg, publicKey, jwk: { kty: 'EC', crv: jwk.crv, x: jwk.x!, y: jwk.y! }, multibase: `z${base58.encode(new Uint8Array([...codec, ...compressed]))}` };
-  }
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return new Ed25519Key(jwk.x!, Buffer.from(jwk.x!, 'base64url'), undefined);
+  if (jwk.kty === 'EC' && isEcCurve(jwk.crv)) return ecKey(publicKey, { kty: 'EC', crv: jwk.crv, x: jwk.x!, y: jwk.y! });
   throw new InvalidKeyError(`only Ed25519, P-256 and P-384 keys are supported; got ${publicKey.asymmetricKeyType}${jwk.crv ? ` ${jwk.crv}` : ''}`);
 }
 
@@ -194,7 +206,8 @@ function decodeMultikey(multibase: string): PublicKey {
   }
   if (bytes[0] === ED25519[0] && bytes[1] === ED25519[1]) {
     if (bytes.length !== 34) throw new InvalidKeyError(`an Ed25519 Multikey holds 32 key bytes; this one holds ${bytes.length - 2}`);
-    return validatePublicJwk({ kty: 'OKP', crv: 'Ed25519', x: Buffer.from(bytes.subarray(2)).toString('base64url') });
+    const x = Buffer.from(bytes.subarray(2)).toString('base64url');
+    return remembered(jwkId('OKP', 'Ed25519', x, undefined), () => checkPublicJwk({ kty: 'OKP', crv: 'Ed25519', x }, multibase));
   }
   for (const [crv, { size, codec, openssl }] of Object.entries(EC_CURVES) as [EcCurve, (typeof EC_CURVES)[EcCurve]][]) {
     if (bytes[0] !== codec[0] || bytes[1] !== codec[1]) continue;

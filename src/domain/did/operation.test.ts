@@ -1,4 +1,5 @@
 import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isthmusDid, operationRef } from '../../../test/support/independent.js';
 import { InvalidKeyError, InvalidOperationError, InvalidSignatureError } from '../errors.js';
@@ -11,10 +12,13 @@ import {
   operationHash,
   operationSigningBytes,
   parseOperation,
+  plainOperation,
   requireSignatureBy,
   signOperation,
   signOperationWithKey,
   verifyOperationSignature,
+  zodOperation,
+  type DidOperation,
   type OperationDocument,
   type UnsignedOperation,
 } from './operation.js';
@@ -241,5 +245,77 @@ describe('BLS12-381 G2 Multikey methods (bbs-2023)', () => {
       signOperationWithKey({ ...unsignedCreate, document: { ...document, verificationMethod: [...document.verificationMethod, { id: '#key-3', type: 'Multikey', publicKeyMultibase }], assertionMethod: ['#key-1', '#key-3'] } }, edKey);
     expect(parseOperation(structuredClone(withBbs(bls12381G2Multikey(point)))).document!.verificationMethod).toHaveLength(3);
     expect(() => parseOperation(structuredClone(withBbs(bls12381G2Multikey(point.subarray(0, 95)))))).toThrow(/verificationMethod\/2: a BLS12-381 G2 Multikey holds a 96-byte compressed point/);
+  });
+});
+
+describe('the hand-checked shapes against zod', () => {
+  const walletCreate = {
+    type: 'create',
+    prev: null,
+    home: 'eu',
+    rotationKeys: [edDid],
+    document: { verificationMethod: [{ id: '#key-1', type: 'JsonWebKey', publicKeyJwk: { kty: 'OKP', crv: 'Ed25519', x: edX } }], assertionMethod: ['#key-1'] },
+  };
+  const signedWalletCreate = signOperationWithKey(walletCreate as UnsignedOperation, edKey);
+  const noService = { ...document, service: undefined };
+  delete noService.service;
+  const bases: unknown[] = [signedWalletCreate, signOperationWithKey({ ...unsignedCreate, document: noService }, edKey), update, deactivate, create].map((op) => JSON.parse(JSON.stringify(op)));
+  const odd = (): unknown[] => [undefined, null, 0, 1.5, true, '', 'x', '#key-1', '#key-2', '#k', `#${'a'.repeat(65)}`, 'did:key:z', 'A'.repeat(43), 'A'.repeat(86), 'a'.repeat(201), [], {}, ['#key-1', '#key-1'], [edDid, edDid], JSON.parse('{"__proto__":{"x":1}}'), Object.create(null), new Date(0), [undefined]];
+  const oddCount = odd().length;
+
+  /** Every path to a member or item of a JSON value. */
+  const pathsOf = (value: unknown, at: (string | number)[] = []): (string | number)[][] => {
+    if (typeof value !== 'object' || value === null) return [at];
+    const children = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
+    return [at, ...children.flatMap(([k, v]) => pathsOf(v, [...at, k]))];
+  };
+  const mutation = fc.record({ base: fc.nat(bases.length - 1), pick: fc.nat(), how: fc.constantFrom('set', 'delete', 'add'), value: fc.nat(oddCount - 1), key: fc.constantFrom('service', 'id', 'type', 'extra', 'publicKeyMultibase', 'publicKeyJwk', 'authentication', '__proto__', 'x') });
+  const mutate = ({ base, pick, how, value: which, key }: { base: number; pick: number; how: string; value: number; key: string }, times: number): unknown => {
+    const root = structuredClone(bases[base]) as Record<string, unknown>;
+    for (let n = 0; n < times; n++) {
+      const paths = pathsOf(root);
+      const path = paths[(pick + n * 7919) % paths.length]!;
+      if (path.length === 0) continue;
+      const parent = path.slice(0, -1).reduce<Record<string | number, unknown>>((node, k) => node[k] as Record<string | number, unknown>, root);
+      const last = path.at(-1)!;
+      const value = odd()[which];
+      if (how === 'delete') delete parent[last];
+      else if (how === 'set') parent[last] = value;
+      else if (typeof parent[last] === 'object' && parent[last] !== null && !Array.isArray(parent[last])) Object.defineProperty(parent[last], key, { value, enumerable: true, writable: true, configurable: true });
+    }
+    return root;
+  };
+
+  it('take every unmutated base without services, and whatever they take, zod takes and builds alike (key order included)', () => {
+    for (const base of [bases[0], bases[1], bases[3]]) expect(plainOperation(base)).toEqual(zodOperation(base));
+    fc.assert(
+      fc.property(mutation, fc.integer({ min: 0, max: 2 }), (m, times) => {
+        const input = mutate(m, times);
+        const fast = plainOperation(input);
+        if (fast === undefined) return;
+        const reference = zodOperation(input);
+        expect(reference).toBeDefined();
+        expect(fast).toEqual(reference);
+        expect(JSON.stringify(fast)).toBe(JSON.stringify(reference));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('parse to operations whose hash and signing bytes are those of the whole JCS', () => {
+    fc.assert(
+      fc.property(mutation, fc.integer({ min: 0, max: 1 }), (m, times) => {
+        let op: DidOperation;
+        try {
+          op = parseOperation(mutate(m, times));
+        } catch {
+          return;
+        }
+        expect(operationHash(op)).toBe(operationRef(JSON.parse(JSON.stringify(op))));
+        const { sig: _sig, ...unsigned } = op;
+        expect(Buffer.from(operationSigningBytes(op)).toString()).toBe(Buffer.from(canonicalBytes(unsigned)).toString());
+      }),
+      { numRuns: 1500 },
+    );
   });
 });

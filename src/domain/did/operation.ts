@@ -3,7 +3,8 @@ import { base32nopad } from '@scure/base';
 import { z } from 'zod';
 import { InvalidKeyError, InvalidOperationError, InvalidSignatureError } from '../errors.js';
 import { ECDSA_CURVES, isLowS, normalizeLowS } from '../keys/ecdsa.js';
-import { canonicalBytes } from '../ledger/jcs.js';
+import { canonicalJson } from '../ledger/jcs.js';
+import { hasOnly, isPlainObject, plainRecord } from '../ledger/plain-json.js';
 import { isBls12381G2Multikey, parseBls12381G2Multikey, parseDidKey, parseMultikey, validatePublicJwk, type KeyAlgorithm } from './keys.js';
 
 export const MAX_OPERATION_BYTES = 16 * 1024;
@@ -87,6 +88,12 @@ const operation = z.strictObject({
   sig: z.string().regex(/^(?:[A-Za-z0-9_-]{86}|[A-Za-z0-9_-]{128})$/, 'must be a 64-byte (EdDSA, ES256) or 96-byte (ES384) signature in unpadded base64url'),
 });
 
+/** What zod alone makes of an operation (the reference the hand-checked shapes are tested against). */
+export function zodOperation(input: unknown): DidOperation | undefined {
+  const parsed = operation.safeParse(input);
+  return parsed.success ? (parsed.data as DidOperation) : undefined;
+}
+
 function fail(message: string): never {
   throw new InvalidOperationError(message);
 }
@@ -96,13 +103,16 @@ function fail(message: string): never {
  * (docs/did-method.md section 4); the signature is checked against the chain.
  */
 export function parseOperation(input: unknown): DidOperation {
-  const parsed = operation.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const at = issue.path.length > 0 ? `/${issue.path.join('/')}` : 'the operation';
-    fail(`${at}: ${issue.message}`);
+  let op = plainOperation(input);
+  if (op === undefined) {
+    const parsed = operation.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const at = issue.path.length > 0 ? `/${issue.path.join('/')}` : 'the operation';
+      fail(`${at}: ${issue.message}`);
+    }
+    op = parsed.data as DidOperation;
   }
-  const op = parsed.data as DidOperation;
   if (op.type === 'create' && op.prev !== null) fail('/prev: a create has prev null');
   if (op.type !== 'create' && op.prev === null) fail(`/prev: an ${op.type} names the hash of the previous operation`);
   if (op.type === 'deactivate' && op.document !== undefined) fail('/document: a deactivate carries no document');
@@ -119,9 +129,87 @@ export function parseOperation(input: unknown): DidOperation {
   });
   if (op.document) checkDocument(op.document);
   deepFreeze(op);
+  parsedOperations.add(op);
   const size = formsOf(op).signed.length;
   if (size > MAX_OPERATION_BYTES) fail(`the operation is ${size} bytes; at most ${MAX_OPERATION_BYTES} bytes (16 KiB) are accepted`);
   return op;
+}
+
+// The common shapes (every operation without services), checked by hand: zod's generic walk was
+// a visible share of an operation's cost. Anything else, or anything in doubt, goes to zod, which
+// decides and words the refusal; what this accepts is what zod accepts, built as zod builds it
+// (its key order included). A property test holds the two together (operation.test.ts).
+const OPERATION_KEYS = new Set(['type', 'prev', 'home', 'rotationKeys', 'document', 'sig']);
+const DOCUMENT_KEYS = new Set(['verificationMethod', 'authentication', 'assertionMethod', 'service']);
+const METHOD_KEYS = new Set(['id', 'type', 'publicKeyJwk', 'publicKeyMultibase']);
+const SIG = /^(?:[A-Za-z0-9_-]{86}|[A-Za-z0-9_-]{128})$/;
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+function stringsMatching(value: unknown, min: number, max: number, test: (s: string) => boolean): string[] | undefined {
+  if (!Array.isArray(value) || value.length < min || value.length > max) return undefined;
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
+    if (!isString(item) || !test(item)) return undefined;
+  }
+  return value.slice() as string[];
+}
+
+function plainMethod(value: unknown): VerificationMethod | undefined {
+  if (!isPlainObject(value) || !hasOnly(value, METHOD_KEYS)) return undefined;
+  const { id, type, publicKeyJwk, publicKeyMultibase } = value;
+  if (!isString(id) || !FRAGMENT.test(id) || (type !== 'JsonWebKey' && type !== 'Multikey')) return undefined;
+  const method: VerificationMethod = { id, type };
+  if (publicKeyJwk !== undefined) {
+    const jwk = plainRecord(publicKeyJwk);
+    if (!jwk) return undefined;
+    method.publicKeyJwk = jwk;
+  }
+  if (publicKeyMultibase !== undefined) {
+    if (!isString(publicKeyMultibase) || publicKeyMultibase.length > 200) return undefined;
+    method.publicKeyMultibase = publicKeyMultibase;
+  }
+  return method;
+}
+
+function plainDocument(value: unknown): OperationDocument | undefined {
+  if (!isPlainObject(value) || !hasOnly(value, DOCUMENT_KEYS)) return undefined;
+  const methods = value.verificationMethod;
+  if (!Array.isArray(methods) || methods.length < 1 || methods.length > MAX_METHODS) return undefined;
+  const verificationMethod: VerificationMethod[] = [];
+  for (let i = 0; i < methods.length; i++) {
+    const method = plainMethod(methods[i]);
+    if (!method) return undefined;
+    verificationMethod.push(method);
+  }
+  const doc: OperationDocument = { verificationMethod };
+  for (const relationship of ['authentication', 'assertionMethod'] as const) {
+    if (value[relationship] === undefined) continue;
+    const refs = stringsMatching(value[relationship], 0, MAX_METHODS, (ref) => FRAGMENT.test(ref));
+    if (!refs) return undefined;
+    doc[relationship] = refs;
+  }
+  // Services (URLs, unions) are zod's; an empty list is not.
+  if (value.service !== undefined) {
+    if (!Array.isArray(value.service) || value.service.length > 0) return undefined;
+    doc.service = [];
+  }
+  return doc;
+}
+
+/** The operation as zod would give it, when the input has one of the common shapes; undefined otherwise. */
+export function plainOperation(input: unknown): DidOperation | undefined {
+  if (!isPlainObject(input) || !hasOnly(input, OPERATION_KEYS)) return undefined;
+  const { type, prev, home, rotationKeys, document: doc, sig } = input;
+  if (type !== 'create' && type !== 'update' && type !== 'deactivate') return undefined;
+  if (prev !== null && !(isString(prev) && HASH.test(prev))) return undefined;
+  if (!isString(home) || !REGION.test(home)) return undefined;
+  const keys = stringsMatching(rotationKeys, 1, MAX_ROTATION_KEYS, (key) => key.startsWith('did:key:'));
+  if (!keys) return undefined;
+  let document: OperationDocument | undefined;
+  if (doc !== undefined && !(document = plainDocument(doc))) return undefined;
+  if (!isString(sig) || !SIG.test(sig)) return undefined;
+  return { type, prev, home, rotationKeys: keys, ...(document ? { document } : {}), sig };
 }
 
 function deepFreeze(value: unknown): void {
@@ -135,19 +223,40 @@ interface CanonicalForms {
   readonly signed: Uint8Array;
   /** JCS of the operation without sig: what the signature covers. */
   readonly signing: Uint8Array;
+  /** SHA-256 of `signed`, when first asked for. */
+  digest?: Buffer;
 }
 
 // A parsed operation is frozen, so its canonical forms are computed once however many checks
 // (size, DID derivation, signature, prev) and replicas' catch-up folds need them.
 const canonicalForms = new WeakMap<object, CanonicalForms>();
+/** Operations parseOperation returned: frozen, their members exactly those of the schema. */
+const parsedOperations = new WeakSet<object>();
+const utf8 = new TextEncoder();
 
 function formsOf(op: UnsignedOperation | DidOperation): CanonicalForms {
   const known = canonicalForms.get(op);
   if (known) return known;
-  const { sig: _sig, ...unsigned } = op as DidOperation;
-  const forms = { signed: canonicalBytes(op), signing: canonicalBytes(unsigned) };
+  const { sig, ...unsigned } = op as DidOperation;
+  const signing = canonicalJson(unsigned);
+  const forms = { signed: utf8.encode(parsedOperations.has(op) ? withSig(signing, sig) : canonicalJson(op)), signing: utf8.encode(signing) };
   if (Object.isFrozen(op)) canonicalForms.set(op, forms);
   return forms;
+}
+
+/**
+ * The JCS of a parsed operation from that of its unsigned part, without a second
+ * canonicalization: of its members (document, home, prev, rotationKeys, sig, type) `sig` sorts
+ * just before `type`, which is last and a string, so its member is the last `,"type":`.
+ */
+function withSig(signing: string, sig: string): string {
+  const at = signing.lastIndexOf(',"type":');
+  return `${signing.slice(0, at)},"sig":${JSON.stringify(sig)}${signing.slice(at)}`;
+}
+
+function digestOf(op: DidOperation): Buffer {
+  const forms = formsOf(op);
+  return (forms.digest ??= createHash('sha256').update(forms.signed).digest());
 }
 
 function checkDocument(doc: OperationDocument): void {
@@ -188,17 +297,15 @@ export function operationSigningBytes(op: UnsignedOperation | DidOperation): Uin
   return formsOf(op).signing;
 }
 
-const sha256 = (bytes: Uint8Array): Buffer => createHash('sha256').update(bytes).digest();
-
 /** base64url (unpadded) SHA-256 of the JCS bytes of the signed operation: the next op's `prev`. */
 export function operationHash(op: DidOperation): string {
-  return sha256(formsOf(op).signed).toString('base64url');
+  return digestOf(op).toString('base64url');
 }
 
 /** did:isthmus + first 24 chars of lowercase unpadded base32 of SHA-256(JCS(signed create)). */
 export function deriveDid(create: DidOperation): string {
   if (create.type !== 'create') throw new InvalidOperationError('a DID derives from its create operation');
-  return `did:isthmus:${base32nopad.encode(sha256(formsOf(create).signed)).toLowerCase().slice(0, 24)}`;
+  return `did:isthmus:${base32nopad.encode(digestOf(create)).toLowerCase().slice(0, 24)}`;
 }
 
 /** Signs with a key held elsewhere (a KMS, a wallet): `sign` gets the signing bytes. */
@@ -256,9 +363,10 @@ const VERIFIED_SIGNATURES_MAX = 16_384;
 export function verifyOperationSignature(op: DidOperation, rotationKey: string): boolean {
   const signature = Buffer.from(op.sig, 'base64url');
   if (signature.length !== 64 && signature.length !== 96) return false;
-  const data = operationSigningBytes(op);
-  const memo = `${rotationKey} ${op.sig} ${createHash('sha256').update(data).digest('base64url')}`;
+  // The operation's hash covers its signing bytes and its sig: all the verdict depends on but the key.
+  const memo = `${rotationKey} ${operationHash(op)}`;
   if (verifiedSignatures.has(memo)) return true;
+  const data = operationSigningBytes(op);
   const key = parseDidKey(rotationKey);
   if (signature.length !== (key.alg === 'ES384' ? 96 : 64)) return false;
   if (key.alg !== 'EdDSA' && !isLowS(signature)) return false;

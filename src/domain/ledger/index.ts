@@ -33,4 +33,4 @@ export {
   type VerifierKey,
 } from './note.js';
 export { cosignCheckpoint, verifyCosignature } from './cosignature.js';
-export { ENTRY_KINDS, entryBytes, entryLeafHash, parseLedgerEntry, type EntryKind, type LedgerEntry } from './entry.js';
+export { canonicalEntry, ENTRY_KINDS, entryBytes, entryLeafHash, parseLedgerEntry, type EntryKind, type LedgerEntry } from './entry.js';

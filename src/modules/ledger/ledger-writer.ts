@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { LOGGER } from '../../common/logger.module.js';
-import { canonicalJson, entryLeafHash, formatCheckpoint, MerkleFrontier, signNote, type EntryKind, type LedgerEntry } from '../../domain/ledger/index.js';
+import { canonicalEntry, formatCheckpoint, MerkleFrontier, signNote, type EntryKind, type LedgerEntry } from '../../domain/ledger/index.js';
 import { logOrigin } from '../../domain/network/genesis.js';
 import { NetworkService } from '../network/network.service.js';
 import type { LedgerEntryEntity } from './ledger.entity.js';
@@ -12,11 +12,18 @@ import { LedgerRepository } from './ledger.repository.js';
 export interface AppendRequest {
   readonly kind: EntryKind;
   /**
+   * The DID the request concerns, when known before `prepare` (a create's): the committed
+   * entries of every such DID of a batch are read in one query, not one per request.
+   */
+  readonly did?: string;
+  /**
    * Runs inside the append transaction, after every earlier request of the batch: checks the
    * request against the log as it is and returns what to append, or throws a DomainError to
    * refuse this request alone.
    */
   readonly prepare: (view: BatchView) => Promise<PreparedEntry>;
+  /** Told the row its entry became (before the transaction commits and listeners run). */
+  readonly written?: (row: LedgerEntryEntity) => void;
 }
 
 export interface PreparedEntry {
@@ -124,9 +131,12 @@ export class LedgerWriter {
         const frontier = MerkleFrontier.fromJSON(head.frontier);
         const rows: LedgerEntryEntity[] = [];
         let lastTime = head.lastTime;
+        const named = [...new Set(batch.map((p) => p.request.did).filter((did): did is string => did !== undefined))];
+        const committed = new Map<string, LedgerEntryEntity[]>(named.map((did) => [did, []]));
+        if (named.length > 0) for (const row of await this.repository.didEntriesOf(named, tx)) committed.get(row.did!)?.push(row);
         const view: BatchView = {
           tx,
-          didEntries: async (did) => [...(await this.repository.didEntries(did, tx)), ...rows.filter((r) => r.did === did)],
+          didEntries: async (did) => [...(committed.get(did) ?? (await this.repository.didEntries(did, tx))), ...rows.filter((r) => r.did === did)],
           entryByRef: async (ref) => rows.find((r) => r.ref === ref && r.kind === 'did-op') ?? (await this.repository.entryByRef(ref, tx)),
           pending: (kind) => rows.filter((r) => r.kind === kind),
         };
@@ -143,7 +153,8 @@ export class LedgerWriter {
           const time = lastTime !== null && lastTime > now ? lastTime : now;
           lastTime = time;
           const entry: LedgerEntry = { v: 1, log: this.log, index: head.size + rows.length, time, kind: pending.request.kind, payload: prepared.payload };
-          const leaf = entryLeafHash(entry);
+          // One canonicalization: the stored text is what the leaf hashes.
+          const { json, leaf } = canonicalEntry(entry);
           frontier.append(leaf);
           const row: LedgerEntryEntity = {
             log: this.log,
@@ -152,11 +163,12 @@ export class LedgerWriter {
             did: prepared.did ?? null,
             ref: prepared.ref ?? null,
             time,
-            entry: canonicalJson(entry),
+            entry: json,
             leafHash: Buffer.from(leaf).toString('base64'),
             rootHash: frontier.rootBase64(),
           };
           rows.push(row);
+          pending.request.written?.(row);
           outcomes.set(pending, { entry: row });
         }
         if (rows.length === 0) return rows;

@@ -137,9 +137,9 @@ export class LedgerRepository {
   }
 
   /** The entries of several DIDs in one query (a mirror's chunk), per log in ledger order. */
-  didEntriesOf(dids: readonly string[]): Promise<LedgerEntryEntity[]> {
+  didEntriesOf(dids: readonly string[], manager: EntityManager = this.db.manager): Promise<LedgerEntryEntity[]> {
     if (dids.length === 0) return Promise.resolve([]);
-    return this.db
+    return manager
       .getRepository(LedgerEntryEntity)
       .createQueryBuilder('e')
       .where({ did: In([...dids]) })

@@ -5,7 +5,7 @@ import { deriveDid, foldChain, operationHash, parseOperation, validateNextOperat
 import type { LedgerEntryEntity } from '../ledger/ledger.entity.js';
 import { LedgerWriter, type BatchView } from '../ledger/ledger-writer.js';
 import { NetworkService } from '../network/network.service.js';
-import { chainItems } from './chain-items.js';
+import { chainItems, rememberOperation } from './chain-items.js';
 
 /** A write that must land with the operation's entry or not at all (the registrar's record of the DID). */
 export type WriteWithEntry = (tx: EntityManager, did: string) => Promise<void>;
@@ -50,12 +50,14 @@ export class RegistryService {
     const created = operation.type === 'create' ? deriveDid(operation) : undefined;
     const entry = await this.writer.append({
       kind: 'did-op',
+      ...(created ? { did: created } : {}),
       prepare: async (view) => {
         const did = await this.checkAgainstChain(view, operation, created);
         // Last, after every check: a refusal above leaves nothing of this request in the transaction.
         if (withEntry) await withEntry(view.tx, did);
         return { did, ref, payload: { did, operation } };
       },
+      written: (row) => rememberOperation(row, operation),
     });
     return { did: entry.did!, operation, entry };
   }
