@@ -133,6 +133,11 @@ describe('the built service', () => {
     expect(output).not.toContain('k'.repeat(30));
   });
 
+  it('starts without a warning from the framework (e.g. two OpenAPI schemas of one name, of which the document keeps one)', () => {
+    const boot = output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(boot.filter((line) => line.level >= 40 && !/replication round failed/.test(line.msg)).map((line) => line.msg)).toEqual([]);
+  });
+
   it('does not log the other region’s replication polls request by request at info level', async () => {
     await fetch(`${base}/ledger/eu/checkpoint`, { headers: { 'x-request-id': 'poll-31' } });
     await fetch(`${base}/health/live`, { headers: { 'x-request-id': 'live-31' } });

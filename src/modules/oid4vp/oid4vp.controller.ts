@@ -3,7 +3,9 @@ import { ApiBadRequestResponse, ApiBearerAuth, ApiConsumes, ApiCreatedResponse, 
 import type { FastifyReply } from 'fastify';
 import { problemContent } from '../../common/openapi.js';
 import { CurrentIssuer, IssuerGuard, type IssuerPrincipal } from '../auth/issuer.guard.js';
-import { CreatePresentationRequestDto, CreatePresentationResponseDto, OAuthErrorDto, PresentationRequestStateDto } from './oid4vp.dto.js';
+// One OAuth error schema for both wallet protocols (RFC 6749 section 5.2): two classes of one name made the OpenAPI document keep only one.
+import { OAuthErrorDto } from '../oid4vci/dto/oid4vci.dto.js';
+import { CreatePresentationRequestDto, CreatePresentationResponseDto, PresentationRequestStateDto } from './oid4vp.dto.js';
 import { Oid4vpService } from './oid4vp.service.js';
 import { WalletErrorFilter } from './wallet-error.filter.js';
 

@@ -84,9 +84,3 @@ export class PresentationRequestStateDto {
   result!: Record<string, unknown> | null;
 }
 
-/** An OAuth 2.0 / OpenID4VP error, as wallets read it (application/json). */
-export class OAuthErrorDto {
-  @ApiProperty({ example: 'invalid_request' })
-  error!: string;
-  error_description!: string;
-}

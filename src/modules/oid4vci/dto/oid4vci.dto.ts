@@ -70,7 +70,7 @@ export class OfferCredentialsDto {
   credentialIds!: string[];
 }
 
-/** An OAuth 2.0 / OpenID4VCI error answer (RFC 6749 §5.2): what wallets get, instead of problem+json. */
+/** An OAuth 2.0 error answer (RFC 6749 §5.2), of OpenID4VCI and OpenID4VP alike: what wallets get, instead of problem+json. */
 export class OAuthErrorDto {
   /** @example "invalid_grant" */
   error!: string;
