@@ -22,13 +22,17 @@ async function readSpec(): Promise<LoadSpec> {
   return JSON.parse(Buffer.concat(chunks).toString('utf8')) as LoadSpec;
 }
 
-/** From now until the returned function is called: this process's CPU time over the wall time. */
-function clientBusy(): () => number {
+/**
+ * From now until the returned function is called: this process's CPU time over the wall time,
+ * or over `seconds` when given (the closed loop's run ends at its last answer, autocannon's
+ * hand-over up to a second later).
+ */
+function clientBusy(): (seconds?: number) => number {
   const cpu = process.cpuUsage();
   const started = performance.now();
-  return () => {
+  return (seconds) => {
     const used = process.cpuUsage(cpu);
-    return (used.user + used.system) / 1000 / (performance.now() - started);
+    return (used.user + used.system) / 1000 / (seconds === undefined ? performance.now() - started : seconds * 1000);
   };
 }
 
@@ -52,7 +56,7 @@ async function closed(spec: LoadSpec, tally: Tally): Promise<Omit<LoadReport, ke
   tally.timeouts += run.timeouts;
   tally.mismatches += run.mismatches;
   tally.firstMismatches.push(...run.firstMismatches);
-  return { perSecond: run.perSecond, p50: run.p50, p99: run.p99, total: run.total, clientBusy: busy() };
+  return { perSecond: run.perSecond, p50: run.p50, p99: run.p99, total: run.total, clientBusy: busy(run.total / run.perSecond) };
 }
 
 /** `amount` requests from index `first` on, request k sent at start + k ÷ rate on one of `connections` keep-alive sockets. */
