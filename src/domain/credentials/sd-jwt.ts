@@ -31,13 +31,16 @@ export function disclosureFrame(payload: Record<string, unknown>, pointers: read
         throw fail('names no claim of the credential');
       }
       value = (container as Record<string | number, unknown>)[key];
+      // RFC 9901 4.2.1: a disclosure names no claim _sd or ...; a frame's _sd is its list of names.
+      if ((last && (key === '_sd' || key === '...')) || (!last && key === '_sd')) throw fail('names a claim _sd or ..., which SD-JWT reserves: it cannot be selectively disclosable');
       if (last) {
         if (['@context', 'type', 'issuer', 'iss', 'vct', 'cnf', 'status', 'nbf', 'exp', 'iat', 'validFrom', 'validUntil', 'credentialStatus'].includes(String(key)) && depth === 0) {
           throw fail('is a claim verifiers always need: it cannot be selectively disclosable');
         }
         node._sd = [...(node._sd ?? []), key];
       } else {
-        node[String(key)] = (node[String(key)] as Frame | undefined) ?? {};
+        // Own members only: a claim named constructor or __proto__ must not reach Object's.
+        if (!Object.hasOwn(node, String(key))) define(node, String(key), {});
         node = node[String(key)] as Frame;
       }
     });
