@@ -55,6 +55,21 @@ describe('SD-JWT issuance', () => {
     expect(format === 'vc+sd-jwt' ? verified.body.credential.credentialSubject : verified.body.credential).toMatchObject(rest);
   });
 
+  it('dc+sd-jwt: the claims in the order verifiers have always seen them, dates, holder key and status after the subject', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const x = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x;
+    const issued = await post(
+      net.eu.url!,
+      '/credentials/issue',
+      { credential: { ...credential(), validFrom: '2026-01-01T00:00:00Z', validUntil: '2036-01-01T00:00:00Z' }, options: { format: 'dc+sd-jwt', selectivelyDisclosable: ['/credentialSubject/toString'], holder: { kty: 'OKP', crv: 'Ed25519', x }, status: ['revocation'] } },
+      apiKey,
+    );
+    expect(issued.status).toBe(201);
+    const payload = JSON.parse(Buffer.from(tokenOf(issued.body.verifiableCredential).split('.')[1]!, 'base64url').toString());
+    expect(Object.keys(payload)).toEqual(['givenName', 'constructor', 'address', 'nicknames', 'iss', 'vct', 'jti', 'iat', 'sub', 'nbf', 'exp', 'cnf', 'status', '_sd', '_sd_alg']);
+    expect(payload).toMatchObject({ iss: did, sub: subject.id, nbf: 1767225600, exp: 2082758400, cnf: { jwk: { x } }, status: { status_list: { idx: expect.any(Number), uri: expect.any(String) } } });
+  });
+
   it.each([['/credentialSubject/_sd'], ['/credentialSubject/address/...']])('refuses %s (SD-JWT reserves the name) as a problem naming the pointer', async (pointer) => {
     const refused = await post(
       net.eu.url!,

@@ -77,7 +77,8 @@ function pack(claims: unknown, frame: Frame | undefined, salt: SaltSource, discl
   for (const key of Object.keys(source)) {
     const claim = nested.get(key) || source[key];
     if (sd.includes(key)) digests.push(disclose(key ? [salt(), key, claim] : [salt(), claim], disclosures));
-    else define(packed, key, claim);
+    else if (key === '__proto__') define(packed, key, claim);
+    else packed[key] = claim;
   }
   if (digests.length > 0) packed._sd = digests.sort();
   return packed;
