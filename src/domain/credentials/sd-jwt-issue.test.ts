@@ -173,6 +173,13 @@ describe('disclosureFrame with reserved and prototype names', () => {
     expect(JSON.parse(JSON.stringify(packed))).toEqual(JSON.parse(`{"constructor":{"_sd":["${disclosureDigest(disclosures[0]!)}"]},"__proto__":{"_sd":["${disclosureDigest(disclosures[1]!)}"]}}`));
   });
 
+  it('refuses a pointer to a member an object only inherits, and names one array element one way', () => {
+    expect(() => disclosureFrame({ a: {} }, ['/a/toString'])).toThrow(/names no claim/);
+    expect(() => disclosureFrame({ a: [1] }, ['/a/length'])).toThrow(/names no claim/);
+    expect(disclosureFrame({ a: [{ b: 1, c: 2 }] }, ['/a/0/b', '/a/00/c', '/a/0'])).toEqual({ a: { 0: { _sd: ['b', 'c'] }, _sd: [0] } });
+    expect(disclosureFrame({ 'x/y': 1, 'p~q': { r: 1 } }, ['/x~1y', '/p~0q/r'])).toEqual({ _sd: ['x/y'], 'p~q': { _sd: ['r'] } });
+  });
+
   it.each([['/_sd'], ['/x/_sd'], ['/x/...'], ['/_sd/a']])('refuses %s: SD-JWT reserves _sd and ...', (pointer) => {
     const claims = { _sd: { a: 1 }, x: { _sd: 1, '...': 2 } };
     expect(() => disclosureFrame(claims, [pointer])).toThrow(/reserves/);
