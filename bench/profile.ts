@@ -5,7 +5,7 @@
  * CPU time per request (from /proc, so it holds on a shared machine where wall-clock rates do
  * not) and where that time goes: self time by package and by function, and time inclusive of
  * callees by package (docs/performance.md). Scenarios: live, resolve, create, issue, issue-sd,
- * verify, verify-sd, verify-status. The profile is left in PROFILE_DIR (default a temporary directory).
+ * verify, verify-sd, verify-status, verify-dc; issue-8, issue-sd-8, issue-dc-8 (8 claims, as bench/run.ts issues them). The profile is left in PROFILE_DIR (default a temporary directory).
  * PROFILE=0 runs the region without the profiler: the CPU per request is then the region's own,
  * not inflated by sampling (use it to compare before and after; use the profile to find where).
  */
@@ -87,6 +87,12 @@ async function main(): Promise<void> {
     await cannon({ ...issue, body: { credential: { ...credential, credentialSubject: { ...credential.credentialSubject, ...subject } }, options }, amount: 500, onBody: (b) => void bodies.push(JSON.stringify({ verifiableCredential: JSON.parse(b).verifiableCredential })) });
     return { url: `${url}/credentials/verify`, method: 'POST', bodies, amount };
   };
+  // Issuance as bench/run.ts measures it: 8 claims, all selectively disclosable in the SD-JWT formats.
+  const eight = { ...credential, credentialSubject: { ...credential.credentialSubject, ...Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`claim${i}`, `value ${i}`])) } };
+  const eightPointers = Array.from({ length: 8 }, (_, i) => `/credentialSubject/claim${i}`);
+  load['issue-8'] = async () => ({ ...issue, body: { credential: eight }, amount, expect: (s) => s === 201 });
+  load['issue-sd-8'] = async () => ({ ...issue, body: { credential: eight, options: { format: 'vc+sd-jwt', selectivelyDisclosable: eightPointers } }, amount, expect: (s) => s === 201 });
+  load['issue-dc-8'] = async () => ({ ...issue, body: { credential: eight, options: { format: 'dc+sd-jwt', selectivelyDisclosable: eightPointers } }, amount, expect: (s) => s === 201 });
   if (!load[scenario]) throw new Error(`no scenario ${scenario}: ${Object.keys(load).join(', ')}`);
   const options = await load[scenario]();
   // Warm-up (not counted); creates need bodies of their own.

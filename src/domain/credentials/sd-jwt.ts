@@ -6,42 +6,55 @@ import { InvalidInputError } from '../errors.js';
 export type Frame = { _sd?: (string | number)[] } & { [key: string]: Frame | (string | number)[] | undefined };
 
 const unescape = (segment: string) => segment.replace(/~1/g, '/').replace(/~0/g, '~');
+/** Claims verifiers always need (at the top level): never disclosures. */
+const ALWAYS_VISIBLE = new Set(['@context', 'type', 'issuer', 'iss', 'vct', 'cnf', 'status', 'nbf', 'exp', 'iat', 'validFrom', 'validUntil', 'credentialStatus']);
+/** Status references and holder keys must reach every verifier, whole. */
+const WHOLE = new Set(['credentialStatus', 'status', 'cnf']);
+
+const pointerProblem = (i: number, pointer: string, why: string) =>
+  new InvalidInputError(`options.selectivelyDisclosable/${i} (${pointer}) ${why}`, { errors: [{ pointer: `/options/selectivelyDisclosable/${i}`, detail: why }] });
 
 /**
  * Turns `options.selectivelyDisclosable` JSON pointers into a disclosure frame over `payload`.
  * `rebase` maps a request pointer to its place in the payload (dc+sd-jwt lifts
- * /credentialSubject/x to the top-level x). Every pointer must name a present claim.
+ * /credentialSubject/x to the top-level x). Every pointer must name a present claim, an own
+ * member (not one an object inherits, like toString). Plain loops: it runs per issuance.
  */
 export function disclosureFrame(payload: Record<string, unknown>, pointers: readonly string[], rebase: (segments: string[]) => string[] = (s) => s): Frame {
   const frame: Frame = {};
-  pointers.forEach((pointer, i) => {
-    const fail = (why: string) => new InvalidInputError(`options.selectivelyDisclosable/${i} (${pointer}) ${why}`, { errors: [{ pointer: `/options/selectivelyDisclosable/${i}`, detail: why }] });
-    if (!pointer.startsWith('/') || pointer === '/') throw fail('must be a JSON pointer to a claim, like /credentialSubject/birthDate');
-    const segments = rebase(pointer.slice(1).split('/').map(unescape));
-    if (segments.length === 0) throw fail('names no claim');
-    // Status references and holder keys must reach every verifier, whole.
-    if (segments.length > 1 && ['credentialStatus', 'status', 'cnf'].includes(segments[0]!)) throw fail('is part of a claim verifiers always need: it cannot be selectively disclosable');
+  for (let i = 0; i < pointers.length; i++) {
+    const pointer = pointers[i]!;
+    if (!pointer.startsWith('/') || pointer === '/') throw pointerProblem(i, pointer, 'must be a JSON pointer to a claim, like /credentialSubject/birthDate');
+    const split = pointer.slice(1).split('/');
+    const segments = rebase(pointer.includes('~') ? split.map(unescape) : split);
+    if (segments.length === 0) throw pointerProblem(i, pointer, 'names no claim');
+    if (segments.length > 1 && WHOLE.has(segments[0]!)) throw pointerProblem(i, pointer, 'is part of a claim verifiers always need: it cannot be selectively disclosable');
     let value: unknown = payload;
     let node = frame;
-    segments.forEach((segment, depth) => {
+    for (let depth = 0; depth < segments.length; depth++) {
+      const segment = segments[depth]!;
       const last = depth === segments.length - 1;
       const container = value;
-      const key: string | number = Array.isArray(container) ? Number(segment) : segment;
-      if (container === null || typeof container !== 'object' || !(key in (container as object)) || (Array.isArray(container) && !Number.isInteger(key))) {
-        throw fail('names no claim of the credential');
+      const isArray = Array.isArray(container);
+      const key: string | number = isArray ? Number(segment) : segment;
+      if (container === null || typeof container !== 'object' || (isArray && !Number.isInteger(key)) || !Object.hasOwn(container, key)) {
+        throw pointerProblem(i, pointer, 'names no claim of the credential');
       }
       value = (container as Record<string | number, unknown>)[key];
+      // RFC 9901 4.2.1: a disclosure names no claim _sd or ...; a frame's _sd is its list of names.
+      if ((last && (key === '_sd' || key === '...')) || (!last && key === '_sd')) throw pointerProblem(i, pointer, 'names a claim _sd or ..., which SD-JWT reserves: it cannot be selectively disclosable');
       if (last) {
-        if (['@context', 'type', 'issuer', 'iss', 'vct', 'cnf', 'status', 'nbf', 'exp', 'iat', 'validFrom', 'validUntil', 'credentialStatus'].includes(String(key)) && depth === 0) {
-          throw fail('is a claim verifiers always need: it cannot be selectively disclosable');
-        }
-        node._sd = [...(node._sd ?? []), key];
+        if (depth === 0 && ALWAYS_VISIBLE.has(String(key))) throw pointerProblem(i, pointer, 'is a claim verifiers always need: it cannot be selectively disclosable');
+        if (node._sd) node._sd.push(key);
+        else node._sd = [key];
       } else {
-        node[String(key)] = (node[String(key)] as Frame | undefined) ?? {};
-        node = node[String(key)] as Frame;
+        // Own members only: a claim named constructor or __proto__ must not reach Object's.
+        const name = String(key); // an array index as a number names it: /a/01 and /a/1 are one frame member
+        if (!Object.hasOwn(node, name)) define(node, name, {});
+        node = node[name] as Frame;
       }
-    });
-  });
+    }
+  }
   return frame;
 }
 
