@@ -277,10 +277,10 @@ export async function measure(spec: LoadSpec, where: { taskset: string | undefin
   return { perSecond: report.perSecond, p50: report.p50, p99: report.p99, total: report.total, clientBusy: report.clientBusy, answers: report.answers, endedAt: report.endedAt };
 }
 
-/** User + system CPU seconds a process has used so far (Linux /proc; 0 elsewhere). */
-export function cpuSeconds(pid: number): number {
+/** User + system CPU seconds a process (or one of its threads, `tid`) has used so far (Linux /proc; 0 elsewhere). */
+export function cpuSeconds(pid: number, tid?: number): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
   } catch {
     return 0;
