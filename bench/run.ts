@@ -71,12 +71,12 @@ const clientCore = (region: string): number | undefined => (PINNED ? (cores[2] ?
 const load = (region: string, spec: LoadSpec) => measure(spec, { taskset, core: clientCore(region) });
 /** A row's p50 and p99 from a measured run, and how busy its client was. */
 const latency = (result: LoadResult): Pick<Row, 'p50' | 'p99' | 'client'> => ({ p50: result.p50, p99: result.p99, client: result.clientBusy });
-/** A fixed offered load: `seconds` of requests at `rate` after a half-second warm-up at that rate. */
 /**
  * Requests sent before each closed-loop throughput row starts counting: the region's JIT and
  * caches warm, as in a service that has run for a while (a cold 1–2 s run measured start-up).
  */
 const WARMUP = { create: 500, issue: 500, verify: 1000 } as const;
+/** A fixed offered load: `seconds` of requests at `rate` after a half-second warm-up at that rate. */
 const paced = (rate: number, seconds = 2) => ({ rate, amount: Math.ceil(rate * seconds), warmup: Math.ceil(rate / 2) });
 
 async function freePort(): Promise<number> {
